@@ -217,14 +217,14 @@ func (StartTreatment) EventKind() string { return "treatment_started" }
 // Apply implements Action: acknowledged → in_treatment, with a handler, and
 // not for a complaint that must first go to the mediator.
 func (StartTreatment) Apply(c *Complaint, env Env) error {
+	if err := requireState(c, "take into treatment", StateAcknowledged); err != nil {
+		return err
+	}
 	if c.HandlerID == 0 {
 		return Errorf(EINVALID, "assign a handler to complaint %s before taking it into treatment", c.Reference)
 	}
-	if c.Route == RouteMediator && env.Settings.ReferralTiming == ReferOnClassification && c.State == StateAcknowledged {
+	if c.Route == RouteMediator && env.Settings.ReferralTiming == ReferOnClassification {
 		return Errorf(ERouteMismatch, "complaint %s is a consumer's product complaint: refer it to %s", c.Reference, env.Settings.MediatorName)
-	}
-	if err := requireState(c, "take into treatment", StateAcknowledged); err != nil {
-		return err
 	}
 	return transition(c, StateInTreatment, "take into treatment")
 }

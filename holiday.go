@@ -4,10 +4,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/rickar/cal/v2"
-	"github.com/rickar/cal/v2/aa"
-	"github.com/rickar/cal/v2/nl"
 )
 
 // Holiday is one legal holiday on one date, as listed on the documentation
@@ -31,32 +27,90 @@ const (
 	holidayLiberation
 )
 
-// holidayRule computes one holiday for a year. Most rules are rickar/cal's
-// Dutch definitions; the rest fill what that package lacks (see legalHolidayRules).
+// holidayRule computes one holiday for a year; on gives the zero date in a
+// year the holiday is not held.
 type holidayRule struct {
 	name string
 	kind holidayRuleKind
 	on   func(year int) Date
 }
 
-// calHoliday adapts a rickar/cal holiday. The observed date is the one that
-// counts: it is where Koningsdag moves when 27 April is a Sunday.
-func calHoliday(h *cal.Holiday) func(int) Date {
-	return func(year int) Date {
-		_, observed := h.Calc(year)
-		y, m, d := observed.Date()
-		return Date{y, m, d}
-	}
+// legalHolidayRules are the general recognised holidays of the Algemene
+// termijnenwet (art. 3(1), with Good Friday by art. 3(2)), plus Easter Sunday
+// and Whit Sunday, which are Sundays anyway but belong on the official list
+// shown to staff.
+//
+// They are computed here rather than taken from github.com/rickar/cal/v2/nl,
+// which was checked and does not fit: it lacks Easter Sunday and Whit Sunday,
+// gives Koningsdag for years before 2014, and computes every date at midnight
+// in cal.DefaultLoc (the process's local zone), so on a host whose zone skips
+// midnight for summer time (America/Havana) Easter 1994 comes out as a
+// Saturday. A deadline must not depend on the server's zone.
+var legalHolidayRules = []holidayRule{
+	{"Nieuwjaarsdag", holidayAlwaysOff, fixedHoliday(time.January, 1)},
+	{"Goede Vrijdag", holidayGoodFriday, easterHoliday(-2)},
+	{"Eerste Paasdag", holidayAlwaysOff, easterHoliday(0)},
+	{"Tweede Paasdag", holidayAlwaysOff, easterHoliday(1)},
+	{"Koninginnedag", holidayAlwaysOff, queensDay},
+	{"Koningsdag", holidayAlwaysOff, kingsDay},
+	{"Bevrijdingsdag", holidayLiberation, fixedHoliday(time.May, 5)},
+	{"Hemelvaartsdag", holidayAlwaysOff, easterHoliday(39)},
+	{"Eerste Pinksterdag", holidayAlwaysOff, easterHoliday(49)},
+	{"Tweede Pinksterdag", holidayAlwaysOff, easterHoliday(50)},
+	{"Eerste Kerstdag", holidayAlwaysOff, fixedHoliday(time.December, 25)},
+	{"Tweede Kerstdag", holidayAlwaysOff, fixedHoliday(time.December, 26)},
 }
 
-// kingsDay returns the day the monarch's birthday is celebrated.
-// rickar/cal gives Koningsdag (27 April, 26 April when the 27th is a Sunday)
-// for every year, but before 2014 the day was Koninginnedag on 30 April, held
-// on Saturday 29 April when the 30th was a Sunday (the rule from 1980 on;
-// earlier years are out of scope for complaints).
+// fixedHoliday is a holiday on the same date every year.
+func fixedHoliday(month time.Month, day int) func(int) Date {
+	return func(year int) Date { return Date{year, month, day} }
+}
+
+// easterHoliday is a holiday days after (or before) Easter Sunday.
+func easterHoliday(days int) func(int) Date {
+	return func(year int) Date { return easterSunday(year).AddDays(days) }
+}
+
+// easterSunday returns Western (Gregorian) Easter Sunday of year by the
+// Meeus/Jones/Butcher algorithm, valid for every Gregorian year.
+func easterSunday(year int) Date {
+	a := year % 19
+	b, c := year/100, year%100
+	d, e := b/4, b%4
+	f := (b + 8) / 25
+	g := (b - f + 1) / 3
+	h := (19*a + b - d - g + 15) % 30
+	i, k := c/4, c%4
+	l := (32 + 2*e + 2*i - h - k) % 7
+	m := (a + 11*h + 22*l) / 451
+	month := (h + l - 7*m + 114) / 31
+	day := (h+l-7*m+114)%31 + 1
+	return Date{year, time.Month(month), day}
+}
+
+// kingsDayFrom is the first year of Koningsdag; before it the monarch's
+// birthday was celebrated as Koninginnedag.
+const kingsDayFrom = 2014
+
+// kingsDay returns Koningsdag: 27 April, or Saturday 26 April when the 27th
+// is a Sunday, and the zero date before 2014.
 func kingsDay(year int) Date {
-	if year >= 2014 {
-		return calHoliday(nl.Koningsdag)(year)
+	if year < kingsDayFrom {
+		return Date{}
+	}
+	d := Date{year, time.April, 27}
+	if d.Weekday() == time.Sunday {
+		d = d.AddDays(-1)
+	}
+	return d
+}
+
+// queensDay returns Koninginnedag: 30 April, or Saturday 29 April when the
+// 30th was a Sunday (the rule from 1980 to 2013; earlier years are out of
+// scope for complaints), and the zero date from 2014.
+func queensDay(year int) Date {
+	if year >= kingsDayFrom {
+		return Date{}
 	}
 	d := Date{year, time.April, 30}
 	if d.Weekday() == time.Sunday {
@@ -65,28 +119,10 @@ func kingsDay(year int) Date {
 	return d
 }
 
-// legalHolidayRules are the general recognised holidays of the Algemene termijnenwet
-// (art. 3(1), with Good Friday by art. 3(2)), plus Easter Sunday and Whit
-// Sunday, which are Sundays anyway but belong on the official list shown to
-// staff. rickar/cal's nl package has neither Sunday, so they come from its
-// generic aa definitions; its Koningsdag is wrong before 2014 (see kingsDay).
-var legalHolidayRules = []holidayRule{
-	{"Nieuwjaarsdag", holidayAlwaysOff, calHoliday(nl.Nieuwjaar)},
-	{"Goede Vrijdag", holidayGoodFriday, calHoliday(nl.GoedeVrijdag)},
-	{"Eerste Paasdag", holidayAlwaysOff, calHoliday(aa.Easter)},
-	{"Tweede Paasdag", holidayAlwaysOff, calHoliday(nl.TweedePaasdag)},
-	{"Koningsdag", holidayAlwaysOff, kingsDay},
-	{"Bevrijdingsdag", holidayLiberation, calHoliday(nl.BevrijdingsDag)},
-	{"Hemelvaartsdag", holidayAlwaysOff, calHoliday(nl.Hemelvaart)},
-	{"Eerste Pinksterdag", holidayAlwaysOff, calHoliday(aa.Pentecost)},
-	{"Tweede Pinksterdag", holidayAlwaysOff, calHoliday(nl.TweedePinksterDag)},
-	{"Eerste Kerstdag", holidayAlwaysOff, calHoliday(nl.EersteKerstdag)},
-	{"Tweede Kerstdag", holidayAlwaysOff, calHoliday(nl.TweedeKerstdag)},
-}
-
 // Calendar answers which days are legal days off and which are working days
 // for one organisation's settings. It is immutable once built, so one value
-// may be shared between goroutines.
+// may be shared between goroutines. The zero Calendar is that of the default
+// settings without closing or bridge days.
 type Calendar struct {
 	goodFridayOff bool
 	liberation    LiberationDay
@@ -115,6 +151,9 @@ func NewCalendar(s Settings) Calendar {
 // legalHolidaysOn returns the rules that fall on d; more than one when holidays
 // coincide, as Ascension Day and Liberation Day did in 2016.
 func legalHolidaysOn(d Date) []holidayRule {
+	if d.IsZero() {
+		return nil // the zero date means "not set", and rules use it for "none this year"
+	}
 	var rules []holidayRule
 	for _, r := range legalHolidayRules {
 		if r.on(d.Year) == d {
@@ -131,7 +170,8 @@ func legalHolidaysOn(d Date) []holidayRule {
 // Monday, Christmas, Boxing Day) or one of Settings.BridgeDays; name is the
 // Dutch name (e.g. "Koningsdag", "Tweede Kerstdag", "Bevrijdingsdag").
 // Coinciding holidays are named together ("Bevrijdingsdag en
-// Hemelvaartsdag"); a bridge day is named "Brugdag".
+// Hemelvaartsdag"); a bridge day is named "Brugdag"; before 2014 the
+// monarch's day is Koninginnedag (30 April, or 29 April when that is a Sunday).
 func (c Calendar) LegalHoliday(d Date) (name string, ok bool) {
 	rules := legalHolidaysOn(d)
 	if len(rules) == 0 {
@@ -230,7 +270,9 @@ func (c Calendar) WorkingDayOnOrBefore(d Date) Date {
 func (c Calendar) Holidays(year int) []Holiday {
 	var hs []Holiday
 	for _, r := range legalHolidayRules {
-		hs = append(hs, Holiday{Date: r.on(year), Name: r.name})
+		if d := r.on(year); !d.IsZero() {
+			hs = append(hs, Holiday{Date: d, Name: r.name})
+		}
 	}
 	for d := range c.bridge {
 		if d.Year == year && len(legalHolidaysOn(d)) == 0 {
