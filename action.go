@@ -326,7 +326,8 @@ func (a Decide) Apply(c *Complaint, env Env) error {
 type Reopen struct {
 	Reason string `json:"reason"`
 	// ReviewerID, when set, is the colleague who reviews after the
-	// complainant rejected the answer; they become the handler.
+	// complainant rejected the answer. The first handler stays on record, so
+	// the rule "reviewer differs from the first handler" keeps holding.
 	ReviewerID int64 `json:"reviewer_id,omitempty"`
 }
 
@@ -354,12 +355,10 @@ func (a Reopen) Apply(c *Complaint, env Env) error {
 		return Errorf(ETransitionNotAllowed, "cannot reopen complaint %s: it is %s", c.Reference, c.State)
 	}
 	if a.ReviewerID != 0 {
-		first := c.HandlerID
-		if err := CheckConflict(c, first, a.ReviewerID); err != nil {
+		if err := CheckConflict(c, c.HandlerID, a.ReviewerID); err != nil {
 			return err
 		}
 		c.ReviewerID = a.ReviewerID
-		c.HandlerID = a.ReviewerID
 	}
 	if err := transition(c, StateInTreatment, "reopen"); err != nil {
 		return err

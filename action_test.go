@@ -278,11 +278,14 @@ func TestConflictOfInterest(t *testing.T) {
 			}
 		})
 	}
-	t.Run("review by a colleague becomes the handler", func(t *testing.T) {
+	t.Run("review by a colleague keeps the first handler on record", func(t *testing.T) {
 		c := fixture(t, kd.StateAnswered, false)
 		mustApply(t, c, env(received.Add(96*time.Hour)), kd.Reopen{Reason: "Klager wijst het antwoord af", ReviewerID: reviewer})
-		if c.HandlerID != reviewer || c.ReviewerID != reviewer {
-			t.Errorf("handler %d, reviewer %d; want both %d", c.HandlerID, c.ReviewerID, reviewer)
+		if c.HandlerID != handler || c.ReviewerID != reviewer {
+			t.Errorf("handler %d, reviewer %d; want %d, %d", c.HandlerID, c.ReviewerID, handler, reviewer)
+		}
+		if got := kd.ErrorCode(kd.Assign{HandlerID: reviewer}.Apply(c, env(received))); got != kd.EConflictOfInterest {
+			t.Errorf("making the reviewer the handler: code %q, want %q", got, kd.EConflictOfInterest)
 		}
 	})
 	t.Run("CheckConflict", func(t *testing.T) {

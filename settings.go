@@ -118,7 +118,7 @@ func (s Settings) RuleVersion() string {
 // Location returns the organisation's time zone. An unknown zone (which Set
 // refuses) falls back to Europe/Amsterdam, then UTC.
 func (s Settings) Location() *time.Location {
-	if loc, err := time.LoadLocation(s.TimeZone); err == nil {
+	if loc, err := time.LoadLocation(s.TimeZone); err == nil && s.TimeZone != "" {
 		return loc
 	}
 	if loc, err := time.LoadLocation("Europe/Amsterdam"); err == nil {

@@ -1,0 +1,131 @@
+package klachtdesk_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	kd "github.com/klachtdesk/klachtdesk"
+)
+
+func chain(events ...*kd.Event) []*kd.Event {
+	prev := ""
+	for i, e := range events {
+		e.ID = int64(i + 1)
+		e.Seal(prev)
+		prev = e.Hash
+	}
+	return events
+}
+
+func sampleEvents() []*kd.Event {
+	t0 := time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+	return chain(
+		&kd.Event{ComplaintID: 1, Kind: "created", Actor: "system", At: t0, Before: json.RawMessage(`{}`), After: json.RawMessage(`{"state":"received"}`)},
+		&kd.Event{ComplaintID: 1, Kind: "acknowledged", Actor: "system", At: t0.Add(time.Second), Before: json.RawMessage(`{"state":"received"}`), After: json.RawMessage(`{"state":"acknowledged"}`)},
+		&kd.Event{Kind: "settings_changed", ActorID: 1, Actor: "admin", At: t0.Add(time.Hour), Before: json.RawMessage(`{"answer.roll":"none"}`), After: json.RawMessage(`{"answer.roll":"forward"}`)},
+	)
+}
+
+func TestVerifyChain(t *testing.T) {
+	tests := []struct {
+		name      string
+		tamper    func(es []*kd.Event) []*kd.Event
+		wantBreak int64 // 0 = intact
+	}{
+		{"intact", func(es []*kd.Event) []*kd.Event { return es }, 0},
+		{"changed after", func(es []*kd.Event) []*kd.Event { es[1].After = json.RawMessage(`{"state":"closed"}`); return es }, 2},
+		{"changed actor", func(es []*kd.Event) []*kd.Event { es[2].Actor = "mallory"; return es }, 3},
+		{"changed time", func(es []*kd.Event) []*kd.Event { es[0].At = es[0].At.Add(time.Nanosecond); return es }, 1},
+		{"middle row removed", func(es []*kd.Event) []*kd.Event { return []*kd.Event{es[0], es[2]} }, 3},
+		{"rows swapped", func(es []*kd.Event) []*kd.Event { return []*kd.Event{es[1], es[0], es[2]} }, 2},
+		{"row rehashed without its successor", func(es []*kd.Event) []*kd.Event {
+			es[1].Actor = "mallory"
+			es[1].Seal(es[0].Hash)
+			return es
+		}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, brk := kd.VerifyChain("", tt.tamper(sampleEvents()))
+			var got int64
+			if brk != nil {
+				got = brk.EventID
+			}
+			if got != tt.wantBreak {
+				t.Errorf("first break at %d (%+v), want %d", got, brk, tt.wantBreak)
+			}
+		})
+	}
+}
+
+func TestCanonicalIsUnambiguous(t *testing.T) {
+	a := &kd.Event{ID: 1, Kind: "a", Actor: "bc", At: time.Unix(0, 0), Before: json.RawMessage(`{}`), After: json.RawMessage(`{}`)}
+	b := &kd.Event{ID: 1, Kind: "ab", Actor: "c", At: time.Unix(0, 0), Before: json.RawMessage(`{}`), After: json.RawMessage(`{}`)}
+	if a.ComputeHash("") == b.ComputeHash("") {
+		t.Error("moving a character between fields must change the hash")
+	}
+	if strings.Count(a.ComputeHash(""), "") != 65 {
+		t.Errorf("hash %q is not 64 hex digits", a.ComputeHash(""))
+	}
+}
+
+// TestDiffReplay records a complaint's life as diffs and checks that
+// replaying them yields the complaint, step by step.
+func TestDiffReplay(t *testing.T) {
+	e := env(received.Add(time.Hour))
+	c, err := kd.Register(newComplaint(kd.KindService, "reachability", kd.Consumer), "KL-2026-000001", 1, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []*kd.Event
+	record := func(prev, next *kd.Complaint) {
+		t.Helper()
+		b, a, changed, err := kd.Diff(prev, next)
+		if err != nil || !changed {
+			t.Fatalf("Diff: changed %v, err %v", changed, err)
+		}
+		events = append(events, &kd.Event{ID: int64(len(events) + 1), Before: b, After: a})
+		got, err := kd.Replay(events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(next, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("replay after %d events (-want +got):\n%s", len(events), diff)
+		}
+	}
+	record(nil, c)
+	actions := []kd.Action{
+		kd.Acknowledge{}, kd.Assign{HandlerID: handler}, kd.SetConcerned{UserIDs: []int64{concerned, 14}}, kd.StartTreatment{},
+		kd.Extend{Extension: kd.Extension{Reason: "onderzoek", Promised: kd.MustParseDate("2026-11-27")}},
+		kd.Decide{Decision: kd.Decision{Finding: kd.FindingFounded, Motivation: "terecht", SettlementType: "apology", Settlement: "excuses"}},
+		kd.Reopen{Reason: "bezwaar", ReviewerID: reviewer}, kd.SetConcerned{UserIDs: nil},
+		kd.Decide{Decision: kd.Decision{Finding: kd.FindingUnfounded, Motivation: "na heroverweging ongegrond"}},
+		kd.Close{Reason: kd.CloseAccepted},
+	}
+	for _, a := range actions {
+		prev := *c
+		if err := a.Apply(c, e); err != nil {
+			t.Fatalf("%s: %v", a.EventKind(), err)
+		}
+		c.Version++
+		record(&prev, c)
+	}
+	t.Run("no change, no diff", func(t *testing.T) {
+		if _, _, changed, _ := kd.Diff(c, c); changed {
+			t.Error("Diff of a complaint with itself reports a change")
+		}
+	})
+	t.Run("before holds the old values", func(t *testing.T) {
+		var before map[string]any
+		if err := json.Unmarshal(events[1].Before, &before); err != nil {
+			t.Fatal(err)
+		}
+		if before["state"] != "received" {
+			t.Errorf("before of acknowledgement = %v", before)
+		}
+	})
+}
