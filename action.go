@@ -73,6 +73,7 @@ func Register(n *NewComplaint, reference string, complainantID int64, env Env) (
 		AnswerDue:          env.deadline(answerDue),
 		ActBy:              env.deadline(ActBy(answerDue, cal)),
 		Route:              RouteFor(n.Kind, n.Complainant.Type),
+		Version:            1, // the "created" event is the first
 		CreatedAt:          env.Now.UTC(),
 		UpdatedAt:          env.Now.UTC(),
 	}

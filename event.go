@@ -166,12 +166,26 @@ func fieldMap(c *Complaint) (map[string]any, error) {
 	return m, nil
 }
 
+// IsComplaintChange reports whether events of this kind record a change of
+// the complaint record itself (their Before/After are field diffs), as opposed
+// to events about messages, settings or users.
+func IsComplaintChange(kind string) bool {
+	switch kind {
+	case EventMessageAdded, EventSettingsChanged, EventUserCreated, EventUserPassword:
+		return false
+	}
+	return true
+}
+
 // Replay derives a complaint's state from its events, oldest first, by
-// applying each event's "after" fields in turn. Events of other kinds than
-// complaint changes (their After is not an object) are an error.
+// applying each complaint change's "after" fields in turn; events of other
+// kinds are skipped. An After that is not a JSON object is an error.
 func Replay(events []*Event) (*Complaint, error) {
 	m := map[string]any{}
 	for _, e := range events {
+		if !IsComplaintChange(e.Kind) {
+			continue
+		}
 		var after map[string]any
 		if err := json.Unmarshal(e.After, &after); err != nil {
 			return nil, fmt.Errorf("event %d: after is not a JSON object: %w", e.ID, err)

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -118,13 +119,29 @@ func (s Settings) RuleVersion() string {
 // Location returns the organisation's time zone. An unknown zone (which Set
 // refuses) falls back to Europe/Amsterdam, then UTC.
 func (s Settings) Location() *time.Location {
-	if loc, err := time.LoadLocation(s.TimeZone); err == nil && s.TimeZone != "" {
+	if loc, ok := loadZone(s.TimeZone); ok && s.TimeZone != "" {
 		return loc
 	}
-	if loc, err := time.LoadLocation("Europe/Amsterdam"); err == nil {
+	if loc, ok := loadZone("Europe/Amsterdam"); ok {
 		return loc
 	}
 	return time.UTC
+}
+
+// zones caches loaded time zones: time.LoadLocation reads the zone database
+// on every call, and Location is on the path of every deadline.
+var zones sync.Map // name → *time.Location
+
+func loadZone(name string) (*time.Location, bool) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), true
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, false
+	}
+	zones.Store(name, loc)
+	return loc, true
 }
 
 // SettingKey describes one setting for `settings get|set` and the settings page.

@@ -1,0 +1,132 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/klachtdesk/klachtdesk"
+)
+
+// AuditService reads the audit trail; it implements klachtdesk.AuditService.
+type AuditService struct {
+	db *DB
+}
+
+var _ klachtdesk.AuditService = (*AuditService)(nil)
+
+// NewAuditService returns the audit service of db.
+func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
+
+// auditPageSize is how many events VerifyAudit reads at a time (a variable
+// so that tests can cross page boundaries with a short trail).
+var auditPageSize = 2000
+
+// VerifyAudit walks the whole trail in ID order, in one snapshot, and
+// reports the first row that does not verify, including rows removed from
+// the end (which the audit head still remembers).
+func (s *AuditService) VerifyAudit(ctx context.Context) (*klachtdesk.AuditReport, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	var headID int64
+	var headHash string
+	if err := tx.queryRow(ctx, `SELECT last_event_id, last_hash FROM audit_head WHERE id = 1`).Scan(&headID, &headHash); err != nil {
+		return nil, fmt.Errorf("read audit head: %w", err)
+	}
+	report := &klachtdesk.AuditReport{}
+	var lastID int64
+	prevHash := ""
+	for {
+		events, err := findEvents(ctx, tx, fmt.Sprintf(`WHERE id > ? ORDER BY id LIMIT %d`, auditPageSize), lastID)
+		if err != nil {
+			return nil, err
+		}
+		if len(events) == 0 {
+			break
+		}
+		var brk *klachtdesk.ChainBreak
+		prevHash, brk = klachtdesk.VerifyChain(prevHash, events)
+		if brk != nil {
+			for _, e := range events {
+				report.Events++
+				if e.ID == brk.EventID {
+					break
+				}
+			}
+			report.Break = brk
+			return report, nil
+		}
+		report.Events += int64(len(events))
+		lastID = events[len(events)-1].ID
+	}
+	if lastID != headID || prevHash != headHash {
+		report.Break = &klachtdesk.ChainBreak{
+			EventID: headID,
+			Reason: fmt.Sprintf("the trail ends at event %d (hash %.12s…) but the audit head names event %d (hash %.12s…): rows were removed from the end",
+				lastID, prevHash, headID, headHash),
+		}
+	}
+	return report, nil
+}
+
+// appendEvent seals e onto the end of the chain and stores it, inside the
+// transaction of the change it records. Its ID is allocated from the audit
+// head before sealing, because the hash covers the ID and rows are never
+// updated; updating the head row first also serialises appends (row lock).
+func appendEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
+	var prevHash string
+	err := tx.queryRow(ctx, `UPDATE audit_head SET last_event_id = last_event_id + 1 WHERE id = 1
+		RETURNING last_event_id, last_hash`).Scan(&e.ID, &prevHash)
+	if err != nil {
+		return fmt.Errorf("append %s event: read audit head: %w", e.Kind, err)
+	}
+	e.At = tx.now
+	if len(e.Before) == 0 {
+		e.Before = []byte("{}")
+	}
+	if len(e.After) == 0 {
+		e.After = []byte("{}")
+	}
+	e.Seal(prevHash)
+	if _, err := tx.exec(ctx, `INSERT INTO events (id, complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, nullID(e.ComplaintID), e.Kind, e.ActorID, e.Actor, formatTime(e.At), string(e.Before), string(e.After), e.PrevHash, e.Hash,
+	); err != nil {
+		return fmt.Errorf("append %s event: %w", e.Kind, err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE audit_head SET last_hash = ? WHERE id = 1`, e.Hash); err != nil {
+		return fmt.Errorf("append %s event: update audit head: %w", e.Kind, err)
+	}
+	return nil
+}
+
+// findEvents reads events; clause follows FROM events.
+func findEvents(ctx context.Context, tx *Tx, clause string, args ...any) ([]*klachtdesk.Event, error) {
+	rows, err := tx.query(ctx, `SELECT id, complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash
+		FROM events `+clause, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	var out []*klachtdesk.Event
+	for rows.Next() {
+		e := &klachtdesk.Event{}
+		var before, after string
+		if err := rows.Scan(&e.ID, idDest{&e.ComplaintID}, &e.Kind, &e.ActorID, &e.Actor, instantDest{&e.At},
+			&before, &after, &e.PrevHash, &e.Hash); err != nil {
+			return nil, fmt.Errorf("read events: %w", err)
+		}
+		e.Before, e.After = []byte(before), []byte(after)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,134 @@
+package sqldb
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect is the one place where SQLite and PostgreSQL differ at run time:
+// placeholders, LIMIT without a bound, the goose dialect, and the driver
+// codes that classify errors. Everything else is written once.
+type dialect int
+
+const (
+	dialectSQLite dialect = iota
+	dialectPostgres
+)
+
+// String names the dialect as the migrations folder does.
+func (d dialect) String() string {
+	if d == dialectPostgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+func (d dialect) gooseDialect() goose.Dialect {
+	if d == dialectPostgres {
+		return goose.DialectPostgres
+	}
+	return goose.DialectSQLite3
+}
+
+// rebind rewrites the ? placeholders of query as $1, $2 … for PostgreSQL.
+// Question marks inside quoted strings, quoted identifiers and comments are
+// left alone.
+func (d dialect) rebind(query string) string {
+	if d != dialectPostgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		switch ch := query[i]; ch {
+		case '\'', '"':
+			j := i + 1
+			for j < len(query) {
+				if query[j] == ch {
+					if j+1 < len(query) && query[j+1] == ch { // doubled quote
+						j += 2
+						continue
+					}
+					break
+				}
+				j++
+			}
+			end := min(j+1, len(query))
+			b.WriteString(query[i:end])
+			i = end - 1
+		case '-':
+			if i+1 < len(query) && query[i+1] == '-' {
+				j := strings.IndexByte(query[i:], '\n')
+				if j < 0 {
+					j = len(query) - i
+				}
+				b.WriteString(query[i : i+j])
+				i += j - 1
+				continue
+			}
+			b.WriteByte(ch)
+		case '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
+}
+
+// limitOffset returns the LIMIT/OFFSET clause of a page; limit 0 means no
+// limit. SQLite needs a LIMIT before any OFFSET, PostgreSQL spells "no
+// limit" LIMIT ALL.
+func (d dialect) limitOffset(limit, offset int) string {
+	switch {
+	case limit > 0 && offset > 0:
+		return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+	case limit > 0:
+		return fmt.Sprintf(" LIMIT %d", limit)
+	case offset > 0 && d == dialectPostgres:
+		return fmt.Sprintf(" LIMIT ALL OFFSET %d", offset)
+	case offset > 0:
+		return fmt.Sprintf(" LIMIT -1 OFFSET %d", offset)
+	}
+	return ""
+}
+
+// constraint is the kind of integrity constraint an error reports.
+type constraint int
+
+const (
+	constraintNone constraint = iota
+	constraintUnique
+	constraintForeignKey
+	constraintCheck
+	constraintTrigger // a trigger refused the statement (events are append-only)
+)
+
+// classify returns the constraint err reports, by driver code, never by
+// message text. PostgreSQL will map SQLSTATE 23505, 23503, 23514 and P0001.
+func (d dialect) classify(err error) constraint {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return constraintNone
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return constraintUnique
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return constraintForeignKey
+	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return constraintCheck
+	case sqlite3.SQLITE_CONSTRAINT_TRIGGER:
+		return constraintTrigger
+	}
+	return constraintNone
+}

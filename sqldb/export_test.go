@@ -1,0 +1,20 @@
+package sqldb
+
+import (
+	"context"
+	"testing"
+)
+
+// SetBeforeComplaintUpdate installs f to run inside Act between loading and
+// updating the complaint, so that a test can play a concurrent writer.
+func SetBeforeComplaintUpdate(db *DB, f func(ctx context.Context, tx *Tx, complaintID int64) error) {
+	db.beforeComplaintUpdate = f
+}
+
+// SetAuditPageSize makes VerifyAudit read n events at a time until the test
+// ends.
+func SetAuditPageSize(tb testing.TB, n int) {
+	old := auditPageSize
+	auditPageSize = n
+	tb.Cleanup(func() { auditPageSize = old })
+}

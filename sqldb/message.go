@@ -1,0 +1,282 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/klachtdesk/klachtdesk"
+)
+
+// MessageService stores the messages of complaints and their attachments;
+// it implements klachtdesk.MessageService.
+type MessageService struct {
+	db *DB
+}
+
+var _ klachtdesk.MessageService = (*MessageService)(nil)
+
+// NewMessageService returns the message service of db.
+func NewMessageService(db *DB) *MessageService { return &MessageService{db: db} }
+
+// AddMessage stores m on the complaint with the given reference, its files in
+// the blob store and a message_added event. The files are written and
+// synced before the transaction starts, which keeps the write lock short; if
+// the transaction then fails they stay behind unreferenced, which is
+// harmless. ECONFLICT when the complaint already has a message with m's
+// Message-ID.
+func (s *MessageService) AddMessage(ctx context.Context, reference string, m *klachtdesk.Message, files []klachtdesk.NewAttachment) error {
+	u, err := writer(ctx)
+	if err != nil {
+		return err
+	}
+	if err := validateMessage(m); err != nil {
+		return err
+	}
+	atts := make([]*klachtdesk.Attachment, len(files))
+	for i, f := range files {
+		a, err := validateAttachment(f)
+		if err != nil {
+			return err
+		}
+		if a.SHA256, a.Size, err = s.db.blobs.put(f.Content); err != nil {
+			return err
+		}
+		atts[i] = a
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	complaintID, err := findComplaintID(ctx, tx, reference, u)
+	if err != nil {
+		return err
+	}
+	stored := *m
+	stored.ComplaintID = complaintID
+	if stored.At.IsZero() {
+		stored.At = tx.now
+	}
+	stored.At = stored.At.UTC()
+	var messageID any
+	if stored.MessageID != "" {
+		messageID = stored.MessageID
+	}
+	err = tx.queryRow(ctx, `INSERT INTO messages (complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		complaintID, string(stored.Direction), string(stored.Channel), messageID, stored.From, stored.To,
+		stored.Subject, stored.Text, stored.RawSHA256, formatTime(stored.At)).Scan(&stored.ID)
+	if tx.db.dialect.classify(err) == constraintUnique {
+		return klachtdesk.Errorf(klachtdesk.ECONFLICT, "message %s is already stored on complaint %s", stored.MessageID, reference)
+	} else if err != nil {
+		return fmt.Errorf("store message on %s: %w", reference, err)
+	}
+	stored.Attachments = nil
+	for _, a := range atts {
+		a.MessageID = stored.ID
+		if err := tx.queryRow(ctx, `INSERT INTO attachments (message_id, filename, content_type, size, sha256)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, a.MessageID, a.Filename, a.ContentType, a.Size, a.SHA256).Scan(&a.ID); err != nil {
+			return fmt.Errorf("store attachment %s on %s: %w", a.Filename, reference, err)
+		}
+		stored.Attachments = append(stored.Attachments, a)
+	}
+	after, err := messageEventJSON(&stored)
+	if err != nil {
+		return err
+	}
+	if err := appendEvent(ctx, tx, &klachtdesk.Event{
+		ComplaintID: complaintID, Kind: klachtdesk.EventMessageAdded, ActorID: u.ID, Actor: u.Username, After: after,
+	}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	*m = stored
+	return nil
+}
+
+// messageEventJSON is the "after" of a message_added event. The message sits
+// under one key, so that replaying a complaint's events leaves the
+// complaint's own fields alone, and its text is represented by its SHA-256:
+// the trail can prove the text unchanged without holding personal data that
+// retention must later remove from the messages table.
+func messageEventJSON(m *klachtdesk.Message) (json.RawMessage, error) {
+	sum := sha256.Sum256([]byte(m.Text))
+	type attachment struct {
+		ID          int64  `json:"id"`
+		Filename    string `json:"filename"`
+		ContentType string `json:"content_type"`
+		Size        int64  `json:"size"`
+		SHA256      string `json:"sha256"`
+	}
+	ev := struct {
+		ID          int64                `json:"id"`
+		Direction   klachtdesk.Direction `json:"direction"`
+		Channel     klachtdesk.Channel   `json:"channel"`
+		MessageID   string               `json:"message_id,omitempty"`
+		Subject     string               `json:"subject,omitempty"`
+		TextSHA256  string               `json:"text_sha256"`
+		RawSHA256   string               `json:"raw_sha256,omitempty"`
+		At          time.Time            `json:"at"`
+		Attachments []attachment         `json:"attachments,omitempty"`
+	}{m.ID, m.Direction, m.Channel, m.MessageID, m.Subject, hex.EncodeToString(sum[:]), m.RawSHA256, m.At, nil}
+	for _, a := range m.Attachments {
+		ev.Attachments = append(ev.Attachments, attachment{a.ID, a.Filename, a.ContentType, a.Size, a.SHA256})
+	}
+	b, err := json.Marshal(map[string]any{"message": ev})
+	if err != nil {
+		return nil, fmt.Errorf("encode message event: %w", err)
+	}
+	return b, nil
+}
+
+// validateMessage refuses what the store cannot keep faithfully.
+func validateMessage(m *klachtdesk.Message) error {
+	if m == nil {
+		return klachtdesk.Errorf(klachtdesk.EINVALID, "no message given")
+	}
+	if m.Direction != klachtdesk.Inbound && m.Direction != klachtdesk.Outbound {
+		return klachtdesk.Errorf(klachtdesk.EINVALID, "message direction must be in or out, not %q", m.Direction)
+	}
+	if !slices.Contains(klachtdesk.Channels, m.Channel) {
+		return klachtdesk.Errorf(klachtdesk.EINVALID, "message channel must be email, letter or webform, not %q", m.Channel)
+	}
+	for field, v := range map[string]string{"Message-ID": m.MessageID, "from": m.From, "to": m.To, "subject": m.Subject, "text": m.Text} {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return klachtdesk.Errorf(klachtdesk.EINVALID, "message %s is not valid text", field)
+		}
+	}
+	if m.RawSHA256 != "" {
+		if b, err := hex.DecodeString(m.RawSHA256); err != nil || len(b) != sha256.Size {
+			return klachtdesk.Errorf(klachtdesk.EINVALID, "raw source %q is not a SHA-256", m.RawSHA256)
+		}
+	}
+	return nil
+}
+
+func validateAttachment(f klachtdesk.NewAttachment) (*klachtdesk.Attachment, error) {
+	if f.Content == nil {
+		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "attachment %q has no content", f.Filename)
+	}
+	name := strings.TrimSpace(f.Filename)
+	if name == "" {
+		name = "attachment"
+	}
+	if !utf8.ValidString(name) || strings.ContainsRune(name, 0) || len(name) > 255 {
+		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "attachment name is not valid text of at most 255 bytes")
+	}
+	ct := strings.TrimSpace(f.ContentType)
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	if !utf8.ValidString(ct) || len(ct) > 255 {
+		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "attachment content type is not valid text of at most 255 bytes")
+	}
+	return &klachtdesk.Attachment{Filename: name, ContentType: ct}, nil
+}
+
+// ComplaintMessages returns the messages of a complaint the user may see,
+// oldest first, with their attachments' metadata.
+func (s *MessageService) ComplaintMessages(ctx context.Context, reference string) ([]*klachtdesk.Message, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	complaintID, err := findComplaintID(ctx, tx, reference, u)
+	if err != nil {
+		return nil, err
+	}
+
+	rows, err := tx.query(ctx, `SELECT id, complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at
+		FROM messages WHERE complaint_id = ? ORDER BY at, id`, complaintID)
+	if err != nil {
+		return nil, fmt.Errorf("messages of %s: %w", reference, err)
+	}
+	defer rows.Close()
+	var out []*klachtdesk.Message
+	byID := map[int64]*klachtdesk.Message{}
+	for rows.Next() {
+		m := &klachtdesk.Message{}
+		var messageID sql.NullString
+		if err := rows.Scan(&m.ID, &m.ComplaintID, strDest[klachtdesk.Direction]{&m.Direction}, strDest[klachtdesk.Channel]{&m.Channel},
+			&messageID, &m.From, &m.To, &m.Subject, &m.Text, &m.RawSHA256, instantDest{&m.At}); err != nil {
+			return nil, fmt.Errorf("messages of %s: %w", reference, err)
+		}
+		m.MessageID = messageID.String
+		out = append(out, m)
+		byID[m.ID] = m
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("messages of %s: %w", reference, err)
+	}
+	rows.Close()
+
+	rows, err = tx.query(ctx, `SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.sha256
+		FROM attachments a JOIN messages m ON m.id = a.message_id
+		WHERE m.complaint_id = ? ORDER BY a.id`, complaintID)
+	if err != nil {
+		return nil, fmt.Errorf("attachments of %s: %w", reference, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a := &klachtdesk.Attachment{}
+		if err := rows.Scan(&a.ID, &a.MessageID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256); err != nil {
+			return nil, fmt.Errorf("attachments of %s: %w", reference, err)
+		}
+		if m := byID[a.MessageID]; m != nil {
+			m.Attachments = append(m.Attachments, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("attachments of %s: %w", reference, err)
+	}
+	return out, nil
+}
+
+// OpenAttachment returns an attachment's metadata and content, or ENOTFOUND
+// when it does not exist or the user may not see its complaint. The caller
+// closes the content.
+func (s *MessageService) OpenAttachment(ctx context.Context, id int64) (*klachtdesk.Attachment, io.ReadCloser, error) {
+	u, err := actor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	access, accessArgs := accessClause(u)
+	a := &klachtdesk.Attachment{}
+	err = tx.queryRow(ctx, `SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.sha256
+		FROM attachments a JOIN messages m ON m.id = a.message_id JOIN complaints c ON c.id = m.complaint_id
+		WHERE a.id = ?`+access, append([]any{id}, accessArgs...)...).
+		Scan(&a.ID, &a.MessageID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, klachtdesk.Errorf(klachtdesk.ENOTFOUND, "attachment %d not found", id)
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("find attachment %d: %w", id, err)
+	}
+	f, err := s.db.blobs.open(a.SHA256)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, f, nil
+}

@@ -1,0 +1,129 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/klachtdesk/klachtdesk"
+)
+
+// SettingsService stores the settings and their history; it implements
+// klachtdesk.SettingsService.
+type SettingsService struct {
+	db *DB
+}
+
+var _ klachtdesk.SettingsService = (*SettingsService)(nil)
+
+// NewSettingsService returns the settings service of db.
+func NewSettingsService(db *DB) *SettingsService { return &SettingsService{db: db} }
+
+// Settings returns the settings in force: the defaults with every stored
+// value applied, and the revision of the last change.
+func (s *SettingsService) Settings(ctx context.Context) (klachtdesk.Settings, error) {
+	if _, err := actor(ctx); err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	defer tx.Rollback()
+	return loadSettings(ctx, tx)
+}
+
+// SetSetting validates and stores one setting, with a settings_changes row
+// and a settings_changed event, and returns the new settings. Storing the
+// value a setting already has changes nothing. Existing deadlines are never
+// recomputed: they keep the rule version that computed them.
+func (s *SettingsService) SetSetting(ctx context.Context, key, value string) (klachtdesk.Settings, error) {
+	u, err := admin(ctx, "change settings")
+	if err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	defer tx.Rollback()
+
+	settings, err := loadSettings(ctx, tx)
+	if err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	old, err := settings.Get(key)
+	if err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	if err := settings.Set(key, value); err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	// Store the value as the domain normalised it (trimmed, dates sorted).
+	value, err = settings.Get(key)
+	if err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	if value == old {
+		return settings, nil
+	}
+	settings.Revision++
+
+	if _, err := tx.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return klachtdesk.Settings{}, fmt.Errorf("store setting %s: %w", key, err)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO settings_changes (revision, key, old, new, actor, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		settings.Revision, key, old, value, u.Username, formatTime(tx.now)); err != nil {
+		return klachtdesk.Settings{}, fmt.Errorf("store setting %s: history: %w", key, err)
+	}
+	before, err := json.Marshal(map[string]any{"key": key, "value": old, "revision": settings.Revision - 1})
+	if err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	after, err := json.Marshal(map[string]any{"key": key, "value": value, "revision": settings.Revision})
+	if err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	if err := appendEvent(ctx, tx, &klachtdesk.Event{
+		Kind: klachtdesk.EventSettingsChanged, ActorID: u.ID, Actor: u.Username, Before: before, After: after,
+	}); err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return klachtdesk.Settings{}, err
+	}
+	return settings, nil
+}
+
+// loadSettings reads the settings in force inside tx, so that a change
+// commits either wholly before or wholly after the work that reads them.
+func loadSettings(ctx context.Context, tx *Tx) (klachtdesk.Settings, error) {
+	rows, err := tx.query(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return klachtdesk.Settings{}, fmt.Errorf("read settings: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return klachtdesk.Settings{}, fmt.Errorf("read settings: %w", err)
+		}
+		m[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		return klachtdesk.Settings{}, fmt.Errorf("read settings: %w", err)
+	}
+	var revision int
+	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(revision), 0) FROM settings_changes`).Scan(&revision); err != nil {
+		return klachtdesk.Settings{}, fmt.Errorf("read settings revision: %w", err)
+	}
+	s, err := klachtdesk.SettingsFromMap(m, revision)
+	if err != nil {
+		// A bad stored value is the store's fault, not the user's: %v keeps
+		// its EINVALID code from reaching the edge.
+		return klachtdesk.Settings{}, fmt.Errorf("stored settings are invalid: %v", err)
+	}
+	return s, nil
+}
