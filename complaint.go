@@ -359,3 +359,12 @@ type ComplaintService interface {
 	// ComplaintEvents returns the audit events of a complaint, oldest first.
 	ComplaintEvents(ctx context.Context, reference string) ([]*Event, error)
 }
+
+// PersonalFields are the JSON names of the complaint's free-text fields that
+// may hold personal data. Anonymise empties them; the store keeps them in the
+// audit trail only in a form it can destroy (see docs/decisions.md).
+var PersonalFields = []string{
+	"subject", "description", "remedy_sought", "product_ref", "informal_contact",
+	"motivation", "settlement", "close_note", "extension_reason", "external_ref",
+	"external_outcome", "root_cause",
+}
