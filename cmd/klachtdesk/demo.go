@@ -548,7 +548,9 @@ func (g *demoGen) complainant(lang klachtdesk.Language, ctype klachtdesk.Custome
 		if lang == klachtdesk.LanguageEnglish {
 			name = company + " (attn. " + first + " " + last + ")"
 		}
-		email = strings.ToLower(emailPart(first)) + "@" + strings.ToLower(emailPart(strings.Fields(company)[0])) + ".example.nl"
+		// first.last@company keeps different people of one company apart:
+		// the store matches complainants by e-mail address.
+		email = strings.ToLower(emailPart(first)+"."+emailPart(last)) + "@" + strings.ToLower(emailPart(strings.Fields(company)[0])) + ".example.nl"
 	}
 	c := klachtdesk.Complainant{
 		Name:     name,
