@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Env is what an action needs besides the complaint: the time, the settings
@@ -525,5 +526,51 @@ func (Anonymise) Apply(c *Complaint, env Env) error {
 	c.ExtensionReason, c.ExternalRef, c.ExternalOutcome, c.RootCause = "", "", "", ""
 	c.ConcernedEmployees = nil
 	c.AnonymisedAt = env.Now.UTC()
+	return nil
+}
+
+// RecordRootCause records the underlying cause found, for the quarterly
+// analysis (ISO 10002 clause 8).
+type RecordRootCause struct {
+	RootCause string `json:"root_cause"`
+}
+
+// EventKind implements Action.
+func (RecordRootCause) EventKind() string { return "root_cause_recorded" }
+
+// Apply implements Action: allowed until anonymised.
+func (a RecordRootCause) Apply(c *Complaint, env Env) error {
+	if c.State == StateAnonymised {
+		return Errorf(ETransitionNotAllowed, "complaint %s is anonymised", c.Reference)
+	}
+	if err := requireNotConcerned(c, env); err != nil {
+		return err
+	}
+	text := strings.TrimSpace(a.RootCause)
+	if text == "" || len(text) > 10_000 || !utf8.ValidString(text) {
+		return Errorf(EINVALID, "a root cause is text of 1 to 10000 bytes")
+	}
+	c.RootCause = text
+	return nil
+}
+
+// RecordSatisfaction records the complainant's satisfaction with the
+// handling (M8 survey), 1 (very dissatisfied) to 5 (very satisfied).
+type RecordSatisfaction struct {
+	Score int `json:"score"`
+}
+
+// EventKind implements Action.
+func (RecordSatisfaction) EventKind() string { return "satisfaction_recorded" }
+
+// Apply implements Action: only once the complaint was answered or closed.
+func (a RecordSatisfaction) Apply(c *Complaint, env Env) error {
+	if err := requireState(c, "record satisfaction on", StateAnswered, StateReferred, StateClosed); err != nil {
+		return err
+	}
+	if a.Score < 1 || a.Score > 5 {
+		return Errorf(EINVALID, "satisfaction is a score from 1 to 5, not %d", a.Score)
+	}
+	c.Satisfaction = a.Score
 	return nil
 }

@@ -131,6 +131,8 @@ func TestActionsInEveryState(t *testing.T) {
 		{kd.Close{Reason: kd.CloseWithdrawn}, [8]outcome{{ok, kd.StateClosed}, {ok, kd.StateClosed}, {ok, kd.StateClosed}, {ok, kd.StateClosed}, {ok, kd.StateClosed}, {ok, kd.StateClosed}, {refused, ""}, {refused, ""}}},
 		{kd.SetLegalHold{On: true, Reason: "Advocaat kondigt procedure aan"}, [8]outcome{{}, {}, {}, {}, {}, {}, {}, {refused, ""}}},
 		{kd.Escalate{}, [8]outcome{{}, {}, {}, {}, {refused, ""}, {refused, ""}, {refused, ""}, {refused, ""}}},
+		{kd.RecordRootCause{RootCause: "Wachtrij niet bemand tijdens lunch"}, [8]outcome{{}, {}, {}, {}, {}, {}, {}, {refused, ""}}},
+		{kd.RecordSatisfaction{Score: 4}, [8]outcome{{refused, ""}, {refused, ""}, {refused, ""}, {refused, ""}, {}, {}, {}, {refused, ""}}},
 		{kd.Anonymise{}, [8]outcome{{refused, ""}, {refused, ""}, {refused, ""}, {refused, ""}, {refused, ""}, {refused, ""}, {kd.ERetentionNotReached, ""}, {refused, ""}}},
 	}
 	for _, tt := range tests {
@@ -672,5 +674,28 @@ func TestIsOverdue(t *testing.T) {
 	answered := fixture(t, kd.StateAnswered, false)
 	if answered.IsOverdue(kd.MustParseDate("2027-01-01")) {
 		t.Errorf("an answered complaint is never overdue")
+	}
+}
+
+func TestRecordRules(t *testing.T) {
+	tests := []struct {
+		name   string
+		action kd.Action
+		want   string
+	}{
+		{"root cause", kd.RecordRootCause{RootCause: "Onderbezetting"}, ""},
+		{"empty root cause", kd.RecordRootCause{RootCause: "  "}, kd.EINVALID},
+		{"satisfaction 1", kd.RecordSatisfaction{Score: 1}, ""},
+		{"satisfaction 5", kd.RecordSatisfaction{Score: 5}, ""},
+		{"satisfaction 0", kd.RecordSatisfaction{Score: 0}, kd.EINVALID},
+		{"satisfaction 6", kd.RecordSatisfaction{Score: 6}, kd.EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := fixture(t, kd.StateAnswered, false)
+			if got := kd.ErrorCode(tt.action.Apply(c, env(received))); got != tt.want {
+				t.Errorf("code %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
