@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,6 +117,8 @@ func TestComplaintService_Act(t *testing.T) {
 		raw := rawDB(t, db)
 		h := mustCreateUser(t, db, "hanna", klachtdesk.RoleHandler)
 		k := mustCreateUser(t, db, "kees", klachtdesk.RoleHandler)
+		v := mustCreateUser(t, db, "vera", klachtdesk.RoleViewer)
+		oud := mustCreateInactiveUser(t, db, "oud")
 		s := sqldb.NewComplaintService(db)
 		n := newComplaint(testNow.Add(-time.Hour), "jan@example.org")
 		n.ConcernedEmployees = []int64{k.ID}
@@ -129,6 +132,8 @@ func TestComplaintService_Act(t *testing.T) {
 			{"decide while received", klachtdesk.Decide{Decision: klachtdesk.Decision{Finding: klachtdesk.FindingUnfounded, Motivation: "x"}}, klachtdesk.ETransitionNotAllowed},
 			{"assign a concerned employee", klachtdesk.Assign{HandlerID: k.ID}, klachtdesk.EConflictOfInterest},
 			{"assign someone who is not a user", klachtdesk.Assign{HandlerID: 999}, klachtdesk.EINVALID},
+			{"assign a viewer", klachtdesk.Assign{HandlerID: v.ID}, klachtdesk.EINVALID},
+			{"assign an inactive user", klachtdesk.Assign{HandlerID: oud.ID}, klachtdesk.EINVALID},
 			{"concerned who is not a user", klachtdesk.SetConcerned{UserIDs: []int64{k.ID, 998}}, klachtdesk.EINVALID},
 			{"no action", nil, klachtdesk.EINVALID},
 		}
@@ -154,6 +159,61 @@ func TestComplaintService_Act(t *testing.T) {
 		}
 		_, err := s.Act(context.Background(), "KL-2026-999999", klachtdesk.Acknowledge{})
 		wantCode(t, err, klachtdesk.ENOTFOUND)
+	})
+
+	t.Run("handler and reviewer must be active staff", func(t *testing.T) {
+		db := MustOpenDB(t)
+		raw := rawDB(t, db)
+		h := mustCreateUser(t, db, "hanna", klachtdesk.RoleHandler)
+		r := mustCreateUser(t, db, "rik", klachtdesk.RoleAdmin)
+		v := mustCreateUser(t, db, "vera", klachtdesk.RoleViewer)
+		oud := mustCreateInactiveUser(t, db, "oud")
+		s := sqldb.NewComplaintService(db)
+		c := mustCreateComplaint(t, db, newComplaint(testNow.Add(-time.Hour), "jan@example.org"))
+		for _, a := range []klachtdesk.Action{
+			klachtdesk.Acknowledge{}, klachtdesk.Assign{HandlerID: h.ID}, klachtdesk.StartTreatment{},
+			klachtdesk.Decide{Decision: klachtdesk.Decision{Finding: klachtdesk.FindingUnfounded, Motivation: "Wij belden wel terug."}},
+		} {
+			if _, err := s.Act(as(h), c.Reference, a); err != nil {
+				t.Fatalf("%s: %v", a.EventKind(), err)
+			}
+		}
+		tests := []struct {
+			name   string
+			action klachtdesk.Action
+			want   string // in the message
+		}{
+			{"assign a viewer", klachtdesk.Assign{HandlerID: v.ID}, "user vera has the viewer role and cannot be the handler"},
+			{"assign an inactive user", klachtdesk.Assign{HandlerID: oud.ID}, "user oud is inactive and cannot be the handler"},
+			{"assign an unknown user", klachtdesk.Assign{HandlerID: 999}, "user 999 does not exist and cannot be the handler"},
+			{"reopen for a viewer's review", klachtdesk.Reopen{Reason: "Oneens", ReviewerID: v.ID}, "user vera has the viewer role and cannot be the reviewer"},
+			{"reopen for an inactive reviewer", klachtdesk.Reopen{Reason: "Oneens", ReviewerID: oud.ID}, "user oud is inactive and cannot be the reviewer"},
+			{"reopen for an unknown reviewer", klachtdesk.Reopen{Reason: "Oneens", ReviewerID: 999}, "user 999 does not exist and cannot be the reviewer"},
+		}
+		events := count(t, raw, "events")
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := s.Act(as(h), c.Reference, tt.action)
+				wantCode(t, err, klachtdesk.EINVALID)
+				if msg := klachtdesk.ErrorMessage(err); !strings.Contains(msg, tt.want) {
+					t.Errorf("message %q, want it to say %q", msg, tt.want)
+				}
+				if n := count(t, raw, "events"); n != events {
+					t.Errorf("%d events, want %d", n, events)
+				}
+			})
+		}
+		// An administrator reviews; a handler may be assigned again.
+		got, err := s.Act(as(h), c.Reference, klachtdesk.Reopen{Reason: "Oneens", ReviewerID: r.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ReviewerID != r.ID || got.State != klachtdesk.StateInTreatment {
+			t.Errorf("reviewer %d, state %s; want %d, in_treatment", got.ReviewerID, got.State, r.ID)
+		}
+		if _, err := s.Act(as(h), c.Reference, klachtdesk.Assign{HandlerID: h.ID}); err != nil {
+			t.Error(err)
+		}
 	})
 
 	t.Run("changed by someone else", func(t *testing.T) {

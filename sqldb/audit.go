@@ -79,6 +79,8 @@ func (s *AuditService) VerifyAudit(ctx context.Context) (*klachtdesk.AuditReport
 // transaction of the change it records. Its ID is allocated from the audit
 // head before sealing, because the hash covers the ID and rows are never
 // updated; updating the head row first also serialises appends (row lock).
+// The personal values of a complaint's event are stored encrypted with the
+// complaint's key (seal.go), and it is those stored bytes the hash covers.
 func appendEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
 	var prevHash string
 	err := tx.queryRow(ctx, `UPDATE audit_head SET last_event_id = last_event_id + 1 WHERE id = 1
@@ -92,6 +94,13 @@ func appendEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
 	}
 	if len(e.After) == 0 {
 		e.After = []byte("{}")
+	}
+	// Personal values are sealed before hashing: the chain covers the
+	// stored bytes, so it still verifies once the complaint's key is gone.
+	if e.ComplaintID != 0 {
+		if err := sealEvent(ctx, tx, e); err != nil {
+			return fmt.Errorf("append %s event: %w", e.Kind, err)
+		}
 	}
 	e.Seal(prevHash)
 	if _, err := tx.exec(ctx, `INSERT INTO events (id, complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash)

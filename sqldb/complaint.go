@@ -85,7 +85,7 @@ func createComplaint(ctx context.Context, tx *Tx, n *klachtdesk.NewComplaint, en
 	if err := n.Validate(env.Now); err != nil {
 		return nil, err
 	}
-	cp, err := upsertComplainant(ctx, tx, &n.Complainant)
+	cp, known, err := upsertComplainant(ctx, tx, &n.Complainant)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +110,11 @@ func createComplaint(ctx context.Context, tx *Tx, n *klachtdesk.NewComplaint, en
 	if err := insertComplaint(ctx, tx, c, receipt.Year, number); err != nil {
 		return nil, err
 	}
+	// The key that seals the complaint's personal text in the trail is
+	// born with it, so that not even the "created" event holds it in clear.
+	if _, err := newComplaintKey(ctx, tx, c.ID); err != nil {
+		return nil, err
+	}
 	if err := insertConcerned(ctx, tx, c.ID, c.ConcernedEmployees); err != nil {
 		return nil, err
 	}
@@ -122,6 +127,18 @@ func createComplaint(ctx context.Context, tx *Tx, n *klachtdesk.NewComplaint, en
 		Before: before, After: after,
 	}); err != nil {
 		return nil, err
+	}
+	// A known complainant whose record the new complaint changed: the
+	// change is an event of the complaint that brought it.
+	if before, after, changed, err := complainantChange(known, cp); err != nil {
+		return nil, err
+	} else if changed {
+		if err := appendEvent(ctx, tx, &klachtdesk.Event{
+			ComplaintID: c.ID, Kind: EventComplainantUpdated, ActorID: env.Actor.ID, Actor: env.Actor.Username,
+			Before: before, After: after,
+		}); err != nil {
+			return nil, err
+		}
 	}
 	c.Complainant = cp
 	return c, nil
@@ -144,15 +161,19 @@ func nextComplaintNumber(ctx context.Context, tx *Tx, year int) (int, error) {
 
 // upsertComplainant stores the complainant of a new complaint: the known
 // complainant with the same e-mail address (case-insensitive), updated with
-// whatever the new complaint tells, or a new row.
-func upsertComplainant(ctx context.Context, tx *Tx, in *klachtdesk.Complainant) (*klachtdesk.Complainant, error) {
+// whatever the new complaint tells, or a new row. It returns the stored
+// complainant and, for a known one, the record as it was before.
+func upsertComplainant(ctx context.Context, tx *Tx, in *klachtdesk.Complainant) (cp, known *klachtdesk.Complainant, err error) {
 	now := formatTime(tx.now)
 	var key any
 	if k := emailKey(in.Email); k != "" {
 		key = k
+		if known, err = findComplainantByEmailKey(ctx, tx, k); err != nil {
+			return nil, nil, err
+		}
 	}
-	cp := &klachtdesk.Complainant{}
-	err := tx.queryRow(ctx, `
+	cp = &klachtdesk.Complainant{}
+	err = tx.queryRow(ctx, `
 		INSERT INTO complainants (name, email, email_key, postal_address, phone, customer_number, type, language, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (email_key) DO UPDATE SET
@@ -169,9 +190,9 @@ func upsertComplainant(ctx context.Context, tx *Tx, in *klachtdesk.Complainant) 
 		string(in.Type), string(in.Language), now, now,
 	).Scan(complainantDests(cp)...)
 	if err != nil {
-		return nil, fmt.Errorf("store complainant: %w", err)
+		return nil, nil, fmt.Errorf("store complainant: %w", err)
 	}
-	return cp, nil
+	return cp, known, nil
 }
 
 // emailKey is the form complainants are matched on.
@@ -384,6 +405,9 @@ func (s *ComplaintService) Act(ctx context.Context, reference string, action kla
 	if err := action.Apply(&next, klachtdesk.Env{Now: tx.now, Settings: settings, Actor: u}); err != nil {
 		return nil, err
 	}
+	if err := checkStaff(ctx, tx, action, old, &next); err != nil {
+		return nil, err
+	}
 	// An action changes the procedure's fields, never the record's identity.
 	next.ID, next.Reference, next.ComplainantID, next.CreatedAt = old.ID, old.Reference, old.ComplainantID, old.CreatedAt
 	next.Version = old.Version + 1
@@ -418,14 +442,79 @@ func (s *ComplaintService) Act(ctx context.Context, reference string, action kla
 	}); err != nil {
 		return nil, err
 	}
+	if next.State == klachtdesk.StateAnonymised && old.State != klachtdesk.StateAnonymised {
+		// The event above was sealed with the key; destroying it now, in
+		// the same transaction, shreds every personal value of the
+		// complaint in the trail.
+		if err := destroyComplaintKey(ctx, tx, next.ID); err != nil {
+			return nil, err
+		}
+		cp, err := anonymiseComplainant(ctx, tx, &next, u)
+		if err != nil {
+			return nil, err
+		}
+		if cp != nil {
+			next.Complainant = cp
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	return &next, nil
 }
 
+// checkStaff refuses to make a user handler or reviewer who does not exist,
+// is inactive or only views: the users the action names (Assign, Reopen)
+// and any other the action put on the complaint.
+func checkStaff(ctx context.Context, tx *Tx, action klachtdesk.Action, old, next *klachtdesk.Complaint) error {
+	type staff struct {
+		id   int64
+		role string
+	}
+	var check []staff
+	switch a := action.(type) {
+	case klachtdesk.Assign:
+		check = append(check, staff{a.HandlerID, "handler"})
+	case klachtdesk.Reopen:
+		if a.ReviewerID != 0 {
+			check = append(check, staff{a.ReviewerID, "reviewer"})
+		}
+	}
+	if next.HandlerID != 0 && next.HandlerID != old.HandlerID {
+		check = append(check, staff{next.HandlerID, "handler"})
+	}
+	if next.ReviewerID != 0 && next.ReviewerID != old.ReviewerID {
+		check = append(check, staff{next.ReviewerID, "reviewer"})
+	}
+	for i, s := range check {
+		if slices.Contains(check[:i], s) {
+			continue
+		}
+		var (
+			username string
+			role     klachtdesk.Role
+			active   bool
+		)
+		err := tx.queryRow(ctx, `SELECT username, role, active FROM users WHERE id = ?`, s.id).
+			Scan(&username, strDest[klachtdesk.Role]{&role}, boolDest{&active})
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return klachtdesk.Errorf(klachtdesk.EINVALID, "user %d does not exist and cannot be the %s of complaint %s", s.id, s.role, next.Reference)
+		case err != nil:
+			return fmt.Errorf("check %s %d of %s: %w", s.role, s.id, next.Reference, err)
+		case !active:
+			return klachtdesk.Errorf(klachtdesk.EINVALID, "user %s is inactive and cannot be the %s of complaint %s", username, s.role, next.Reference)
+		case role == klachtdesk.RoleViewer:
+			return klachtdesk.Errorf(klachtdesk.EINVALID, "user %s has the viewer role and cannot be the %s of complaint %s", username, s.role, next.Reference)
+		}
+	}
+	return nil
+}
+
 // ComplaintEvents returns the audit events of a complaint the user may see,
-// oldest first.
+// oldest first, with their personal values opened: in clear while the
+// complaint has its key, null once anonymisation destroyed it. Hash and
+// PrevHash are those of the stored, sealed rows, which VerifyAudit checks.
 func (s *ComplaintService) ComplaintEvents(ctx context.Context, reference string) ([]*klachtdesk.Event, error) {
 	u, err := actor(ctx)
 	if err != nil {
@@ -440,7 +529,14 @@ func (s *ComplaintService) ComplaintEvents(ctx context.Context, reference string
 	if err != nil {
 		return nil, err
 	}
-	return findEvents(ctx, tx, `WHERE complaint_id = ? ORDER BY id`, id)
+	events, err := findEvents(ctx, tx, `WHERE complaint_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := openEvents(ctx, tx, id, events); err != nil {
+		return nil, fmt.Errorf("read events of %s: %w", reference, err)
+	}
+	return events, nil
 }
 
 func insertComplaint(ctx context.Context, tx *Tx, c *klachtdesk.Complaint, year, number int) error {

@@ -186,7 +186,7 @@ func TestComplaintService_CreateComplaints(t *testing.T) {
 	if msg := klachtdesk.ErrorMessage(err); !strings.Contains(msg, "complaint 4 of 4") {
 		t.Errorf("error message %q does not name the refused complaint", msg)
 	}
-	for _, table := range []string{"complaints", "complainants", "complaint_concerned", "events", "reference_counters"} {
+	for _, table := range []string{"complaints", "complainants", "complaint_concerned", "complaint_keys", "events", "reference_counters"} {
 		if n := count(t, raw, table); n != 0 {
 			t.Errorf("after a refused batch, %d rows in %s", n, table)
 		}
@@ -237,7 +237,7 @@ func TestComplaintService_CreateComplaint_Invalid(t *testing.T) {
 			if c != nil {
 				t.Errorf("got complaint %+v with the error", c)
 			}
-			for _, table := range []string{"complaints", "complainants", "complaint_concerned", "events", "reference_counters"} {
+			for _, table := range []string{"complaints", "complainants", "complaint_concerned", "complaint_keys", "events", "reference_counters"} {
 				if n := count(t, raw, table); n != 0 {
 					t.Errorf("%d rows in %s", n, table)
 				}

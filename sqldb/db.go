@@ -103,6 +103,9 @@ func (db *DB) Open(ctx context.Context) (err error) {
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
+	if err := db.addMissingComplaintKeys(ctx); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
 	return nil
 }
 
@@ -189,9 +192,10 @@ func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
 // Tx is a transaction that carries the instant it started at, the only
 // "now" of everything it writes, and rebinds placeholders for the dialect.
 type Tx struct {
-	tx  *sql.Tx
-	db  *DB
-	now time.Time
+	tx   *sql.Tx
+	db   *DB
+	now  time.Time
+	keys complaintKeys // complaint keys read or made in this transaction
 }
 
 // BeginTx starts a transaction. On SQLite a read-write transaction takes the

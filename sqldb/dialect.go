@@ -102,6 +102,16 @@ func (d dialect) limitOffset(limit, offset int) string {
 	return ""
 }
 
+// lockRows is the locking hint of a SELECT whose rows the transaction goes
+// on to update. SQLite needs none: every read-write transaction holds the
+// write lock from its start (_txlock=immediate).
+func (d dialect) lockRows() string {
+	if d == dialectPostgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // constraint is the kind of integrity constraint an error reports.
 type constraint int
 

@@ -17,8 +17,10 @@ import (
 
 // TestReplay drives ~30 complaints through several hundred random actions,
 // valid and refused, by the system and by staff, while the clock jumps ahead
-// and settings change; then every complaint's events must replay to exactly
-// the stored complaint, and the whole chain must verify.
+// and settings change; then half of them are anonymised after their
+// retention term. Every complaint's events must replay to exactly the stored
+// complaint, shredded or not, no personal text may be stored in the trail in
+// clear, and the whole chain must verify.
 func TestReplay(t *testing.T) {
 	db := MustOpenDB(t)
 	clock := NewClock(time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC))
@@ -102,6 +104,53 @@ func TestReplay(t *testing.T) {
 		}
 	}
 
+	// Retention: every other complaint has its legal hold lifted, is
+	// withdrawn if still open and, once its retention term (one month) has
+	// passed, anonymised, so that the replays below also run over trails
+	// whose personal values were shredded.
+	anonymise := map[string]bool{}
+	for i, ref := range refs {
+		c, err := complaints.FindComplaintByReference(ctx, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		anonymise[ref] = c.State == klachtdesk.StateAnonymised || i%2 == 0
+		if !anonymise[ref] || c.State == klachtdesk.StateAnonymised {
+			continue
+		}
+		if c.LegalHold {
+			if _, err := complaints.Act(ctx, ref, klachtdesk.SetLegalHold{On: false, Reason: "Procedure afgerond"}); err != nil {
+				t.Fatalf("%s: lift legal hold: %v", ref, err)
+			}
+		}
+		if c.IsOpen() {
+			if _, err := complaints.Act(ctx, ref, klachtdesk.Close{Reason: klachtdesk.CloseWithdrawn}); err != nil {
+				t.Fatalf("%s: withdraw: %v", ref, err)
+			}
+		}
+	}
+	clock.Advance(70 * 24 * time.Hour)
+	for _, ref := range refs {
+		c, err := complaints.FindComplaintByReference(ctx, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if anonymise[ref] && c.State != klachtdesk.StateAnonymised {
+			if _, err := complaints.Act(ctx, ref, klachtdesk.Anonymise{}); err != nil {
+				t.Fatalf("%s: anonymise: %v", ref, err)
+			}
+		}
+	}
+
+	raw := rawDB(t, db)
+	personal := []string{"Geen reactie", "drie keer gebeld", "Uit het dossier", "Wij vergoeden", "Onderzoek bij de leverancier",
+		"Bemiddeling geslaagd", "ICTW-", "Jan Jansen", "@example.org"}
+	trail := rawTrail(t, raw, 0)
+	for _, p := range personal {
+		if strings.Contains(trail, p) {
+			t.Errorf("the events table holds %q in clear", p)
+		}
+	}
 	for _, ref := range refs {
 		stored, err := complaints.FindComplaintByReference(ctx, ref)
 		if err != nil {
@@ -118,10 +167,69 @@ func TestReplay(t *testing.T) {
 		if diff := cmp.Diff(stored, replayed, cmpopts.IgnoreFields(klachtdesk.Complaint{}, "Complainant")); diff != "" {
 			t.Errorf("%s: replay differs from the stored complaint (-stored +replayed):\n%s", ref, diff)
 		}
-		changes := slices.DeleteFunc(events, func(e *klachtdesk.Event) bool { return e.Kind == klachtdesk.EventMessageAdded })
+		anonymised := stored.State == klachtdesk.StateAnonymised
+		if anonymised != anonymise[ref] {
+			t.Errorf("%s: %s", ref, stored.State)
+		}
+		if hasKey(t, raw, stored.ID) == anonymised {
+			t.Errorf("%s: %s, and has key: %v", ref, stored.State, !anonymised)
+		}
+		if opened := openedTrail(t, events); anonymised {
+			for _, p := range personal {
+				if strings.Contains(opened, p) {
+					t.Errorf("%s: anonymised, but its events still hold %q", ref, p)
+				}
+			}
+		} else if !strings.Contains(opened, "drie keer gebeld") {
+			t.Errorf("%s: the events do not return the complaint's text", ref)
+		}
+		// Version counts the changes of the complaint record: neither
+		// messages nor changes of the complainant record.
+		changes := slices.DeleteFunc(events, func(e *klachtdesk.Event) bool {
+			return e.Kind == klachtdesk.EventMessageAdded || e.Kind == sqldb.EventComplainantUpdated || e.Kind == sqldb.EventComplainantAnonymised
+		})
 		if stored.Version != len(changes) {
 			t.Errorf("%s: version %d, %d change events", ref, stored.Version, len(changes))
 		}
+	}
+
+	// A complainant is anonymised exactly when none of their complaints is
+	// left that is not.
+	rows, err := raw.Query(`SELECT cp.id, cp.name, cp.email, SUM(CASE WHEN c.state <> 'anonymised' THEN 1 ELSE 0 END), COUNT(*)
+		FROM complainants cp JOIN complaints c ON c.complainant_id = cp.id GROUP BY cp.id, cp.name, cp.email`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var complainants, anonymisedComplainants int
+	for rows.Next() {
+		var (
+			id                 int64
+			name, email        string
+			remaining, ofTotal int
+		)
+		if err := rows.Scan(&id, &name, &email, &remaining, &ofTotal); err != nil {
+			t.Fatal(err)
+		}
+		complainants++
+		if gone := name == sqldb.AnonymisedName && email == ""; gone != (remaining == 0) {
+			t.Errorf("complainant %d (%q, %q) has %d of %d complaints not anonymised", id, name, email, remaining, ofTotal)
+		} else if gone {
+			anonymisedComplainants++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range anonymise {
+		if a {
+			n++
+		}
+	}
+	t.Logf("%d of %d complaints and %d of %d complainants anonymised", n, len(refs), anonymisedComplainants, complainants)
+	if anonymisedComplainants == 0 || anonymisedComplainants == complainants {
+		t.Errorf("%d of %d complainants anonymised: the run does not cover both cases", anonymisedComplainants, complainants)
 	}
 	report, err := sqldb.NewAuditService(db).VerifyAudit(ctx)
 	if err != nil {

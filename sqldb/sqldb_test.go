@@ -111,6 +111,16 @@ func mustCreateUser(tb testing.TB, db *sqldb.DB, username string, role klachtdes
 	return u
 }
 
+// mustCreateInactiveUser creates a handler who is not active.
+func mustCreateInactiveUser(tb testing.TB, db *sqldb.DB, username string) *klachtdesk.User {
+	tb.Helper()
+	u := &klachtdesk.User{Username: username, Role: klachtdesk.RoleHandler}
+	if err := sqldb.NewUserService(db).CreateUser(context.Background(), u, "correct horse battery staple"); err != nil {
+		tb.Fatal(err)
+	}
+	return u
+}
+
 // as returns a context acting as u.
 func as(u *klachtdesk.User) context.Context {
 	return klachtdesk.NewContextWithUser(context.Background(), u)
@@ -164,8 +174,8 @@ func TestDB_Open(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v != 1 {
-			t.Errorf("SchemaVersion() = %d, want 1", v)
+		if v != 2 {
+			t.Errorf("SchemaVersion() = %d, want 2", v)
 		}
 		mustCreateComplaint(t, db, newComplaint(time.Now().Add(-time.Hour), "a@example.org"))
 		MustCloseDB(t, db)
