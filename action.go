@@ -30,6 +30,14 @@ func (e Env) actorID() int64 {
 
 func (e Env) deadline(d Date) Deadline { return Deadline{Date: d, Rule: e.Settings.RuleVersion()} }
 
+// Noted is an Action that carries a reason or question worth keeping in the
+// audit trail although no complaint field holds it (why a complaint was
+// reopened, why a legal hold was set, what was asked).
+type Noted interface {
+	Action
+	EventNote() string
+}
+
 // Action is one step of the procedure applied to a complaint. Apply checks the
 // step's rules against c and env and changes c in place; on error the caller
 // discards c. EventKind names the audit event the change is recorded as.
@@ -239,6 +247,9 @@ type RequestInfo struct {
 // EventKind implements Action.
 func (RequestInfo) EventKind() string { return "info_requested" }
 
+// EventNote implements Noted: the question asked.
+func (a RequestInfo) EventNote() string { return strings.TrimSpace(a.Question) }
+
 // Apply implements Action: in_treatment → awaiting_info. The answer term keeps
 // running: asking a question is no extension.
 func (a RequestInfo) Apply(c *Complaint, env Env) error {
@@ -336,6 +347,9 @@ type Reopen struct {
 // EventKind implements Action.
 func (Reopen) EventKind() string { return "reopened" }
 
+// EventNote implements Noted: why the complaint was reopened.
+func (a Reopen) EventNote() string { return strings.TrimSpace(a.Reason) }
+
 // Apply implements Action: answered → in_treatment, or closed (accepted or
 // no response, within reopen.window_days) → in_treatment. A new answer term
 // starts today under the rules in force.
@@ -370,7 +384,7 @@ func (a Reopen) Apply(c *Complaint, env Env) error {
 	c.AnswerDue, c.ActBy = env.deadline(due), env.deadline(ActBy(due, cal))
 	c.Extended, c.ExtensionReason, c.ExtensionConsent, c.PromisedDate = false, "", false, Deadline{}
 	c.ReactionDue, c.AnsweredAt = Deadline{}, time.Time{}
-	c.ClosedAt, c.CloseReason, c.CloseNote, c.RetentionUntil = time.Time{}, "", "", Date{}
+	c.ClosedAt, c.CloseReason, c.CloseNote, c.RetentionUntil = time.Time{}, "", "", Deadline{}
 	c.Escalated = false
 	return nil
 }
@@ -460,7 +474,7 @@ func (a Close) Apply(c *Complaint, env Env) error {
 	}
 	c.CloseReason, c.CloseNote = a.Reason, detail
 	c.ClosedAt = env.Now.UTC()
-	c.RetentionUntil = RetentionUntil(env.Today(), env.Settings)
+	c.RetentionUntil = env.deadline(RetentionUntil(env.Today(), env.Settings))
 	return nil
 }
 
@@ -472,6 +486,9 @@ type SetLegalHold struct {
 
 // EventKind implements Action.
 func (SetLegalHold) EventKind() string { return "legal_hold_set" }
+
+// EventNote implements Noted: why the hold was set or lifted.
+func (a SetLegalHold) EventNote() string { return strings.TrimSpace(a.Reason) }
 
 // Apply implements Action: allowed until anonymised.
 func (a SetLegalHold) Apply(c *Complaint, env Env) error {
@@ -515,8 +532,8 @@ func (Anonymise) Apply(c *Complaint, env Env) error {
 	if c.LegalHold {
 		return Errorf(ELegalHold, "complaint %s is under legal hold", c.Reference)
 	}
-	if c.State == StateClosed && env.Today().Before(c.RetentionUntil) {
-		return Errorf(ERetentionNotReached, "complaint %s is kept until %s", c.Reference, c.RetentionUntil)
+	if c.State == StateClosed && env.Today().Before(c.RetentionUntil.Date) {
+		return Errorf(ERetentionNotReached, "complaint %s is kept until %s", c.Reference, c.RetentionUntil.Date)
 	}
 	if err := transition(c, StateAnonymised, "anonymise"); err != nil {
 		return err

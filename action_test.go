@@ -441,7 +441,7 @@ func TestCloseRules(t *testing.T) {
 			}
 			if err == nil {
 				today := kd.DateOf(tt.now, amsterdam)
-				if c.State != kd.StateClosed || c.CloseReason != tt.close.Reason || c.RetentionUntil != today.AddMonths(24) {
+				if c.State != kd.StateClosed || c.CloseReason != tt.close.Reason || c.RetentionUntil.Date != today.AddMonths(24) || c.RetentionUntil.Rule != "r1.s0" {
 					t.Errorf("after close: state %s, reason %s, retention %s", c.State, c.CloseReason, c.RetentionUntil)
 				}
 			}

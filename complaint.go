@@ -206,7 +206,7 @@ type Complaint struct {
 	ClosedAt       time.Time   `json:"closed_at,omitzero"`
 	CloseReason    CloseReason `json:"close_reason,omitempty"`
 	CloseNote      string      `json:"close_note,omitempty"`
-	RetentionUntil Date        `json:"retention_until,omitempty"`
+	RetentionUntil Deadline    `json:"retention_until,omitzero"`
 	AnonymisedAt   time.Time   `json:"anonymised_at,omitzero"`
 
 	// Version counts the events of the complaint; the store uses it for

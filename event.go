@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,7 +21,46 @@ const (
 	EventUserCreated     = "user_created"
 	EventUserPassword    = "user_password_changed"
 	EventMessageAdded    = "message_added"
+	// EventComplainantUpdated records contact data a new complaint filled in
+	// on a known complainant; EventComplainantAnonymised the anonymisation of
+	// a complainant whose last complaint was anonymised.
+	EventComplainantUpdated    = "complainant_updated"
+	EventComplainantAnonymised = "complainant_anonymised"
 )
+
+// EventNoteKey is the key under which a complaint event's After carries the
+// note of a Noted action. Keys starting with "_" are not complaint fields;
+// Replay skips them.
+const EventNoteKey = "_note"
+
+// WithNote returns the JSON object after with note added under EventNoteKey
+// (keys stay sorted). An empty note leaves after as it is.
+func WithNote(after json.RawMessage, note string) (json.RawMessage, error) {
+	if note == "" {
+		return after, nil
+	}
+	m := map[string]json.RawMessage{}
+	if len(after) > 0 {
+		if err := json.Unmarshal(after, &m); err != nil {
+			return nil, fmt.Errorf("event after is not a JSON object: %w", err)
+		}
+	}
+	v, err := json.Marshal(note)
+	if err != nil {
+		return nil, err
+	}
+	m[EventNoteKey] = v
+	return json.Marshal(m)
+}
+
+// EventNote returns the note an event's After carries, or "".
+func (e *Event) EventNote() string {
+	var m struct {
+		Note string `json:"_note"`
+	}
+	_ = json.Unmarshal(e.After, &m) // a non-object After has no note
+	return m.Note
+}
 
 // Event is one row of the append-only audit trail: who changed what, when,
 // with the changed fields before and after as JSON. Rows are never updated or
@@ -171,7 +211,8 @@ func fieldMap(c *Complaint) (map[string]any, error) {
 // to events about messages, settings or users.
 func IsComplaintChange(kind string) bool {
 	switch kind {
-	case EventMessageAdded, EventSettingsChanged, EventUserCreated, EventUserPassword:
+	case EventMessageAdded, EventSettingsChanged, EventUserCreated, EventUserPassword,
+		EventComplainantUpdated, EventComplainantAnonymised:
 		return false
 	}
 	return true
@@ -196,6 +237,9 @@ func Replay(events []*Event) (*Complaint, error) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
+			if strings.HasPrefix(k, "_") {
+				continue // event metadata such as the note, not a field
+			}
 			if after[k] == nil {
 				delete(m, k)
 			} else {

@@ -129,3 +129,40 @@ func TestDiffReplay(t *testing.T) {
 		}
 	})
 }
+
+func TestEventNote(t *testing.T) {
+	after, err := kd.WithNote(json.RawMessage(`{"state":"in_treatment","version":3}`), "Klager wijst het antwoord af")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"_note":"Klager wijst het antwoord af","state":"in_treatment","version":3}`; string(after) != want {
+		t.Errorf("WithNote = %s, want %s", after, want)
+	}
+	e := &kd.Event{Kind: "reopened", After: after}
+	if e.EventNote() != "Klager wijst het antwoord af" {
+		t.Errorf("EventNote = %q", e.EventNote())
+	}
+	c, err := kd.Replay([]*kd.Event{{Kind: "created", After: json.RawMessage(`{"reference":"KL-2026-000001","state":"answered"}`)}, e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != kd.StateInTreatment || c.Version != 3 {
+		t.Errorf("replay with a note: %+v", c)
+	}
+	if same, _ := kd.WithNote(json.RawMessage(`{"a":1}`), ""); string(same) != `{"a":1}` {
+		t.Errorf("empty note changed after: %s", same)
+	}
+	tests := []struct {
+		action kd.Noted
+		want   string
+	}{
+		{kd.Reopen{Reason: " bezwaar "}, "bezwaar"},
+		{kd.SetLegalHold{On: true, Reason: "procedure"}, "procedure"},
+		{kd.RequestInfo{Question: "Welk nummer?"}, "Welk nummer?"},
+	}
+	for _, tt := range tests {
+		if got := tt.action.EventNote(); got != tt.want {
+			t.Errorf("%s note = %q, want %q", tt.action.EventKind(), got, tt.want)
+		}
+	}
+}

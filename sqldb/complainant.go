@@ -95,7 +95,7 @@ func anonymiseComplainant(ctx context.Context, tx *Tx, c *klachtdesk.Complaint, 
 		return nil, err
 	}
 	if err := appendEvent(ctx, tx, &klachtdesk.Event{
-		ComplaintID: c.ID, Kind: EventComplainantAnonymised, ActorID: u.ID, Actor: u.Username,
+		ComplaintID: c.ID, Kind: klachtdesk.EventComplainantAnonymised, ActorID: u.ID, Actor: u.Username,
 		Before: before, After: after,
 	}); err != nil {
 		return nil, err

@@ -134,7 +134,7 @@ func createComplaint(ctx context.Context, tx *Tx, n *klachtdesk.NewComplaint, en
 		return nil, err
 	} else if changed {
 		if err := appendEvent(ctx, tx, &klachtdesk.Event{
-			ComplaintID: c.ID, Kind: EventComplainantUpdated, ActorID: env.Actor.ID, Actor: env.Actor.Username,
+			ComplaintID: c.ID, Kind: klachtdesk.EventComplainantUpdated, ActorID: env.Actor.ID, Actor: env.Actor.Username,
 			Before: before, After: after,
 		}); err != nil {
 			return nil, err
@@ -436,6 +436,11 @@ func (s *ComplaintService) Act(ctx context.Context, reference string, action kla
 	if err != nil {
 		return nil, fmt.Errorf("diff complaint %s: %w", reference, err)
 	}
+	if noted, ok := action.(klachtdesk.Noted); ok {
+		if after, err = klachtdesk.WithNote(after, noted.EventNote()); err != nil {
+			return nil, fmt.Errorf("note on complaint %s: %w", reference, err)
+		}
+	}
 	if err := appendEvent(ctx, tx, &klachtdesk.Event{
 		ComplaintID: next.ID, Kind: action.EventKind(), ActorID: u.ID, Actor: u.Username,
 		Before: before, After: after,
@@ -447,6 +452,9 @@ func (s *ComplaintService) Act(ctx context.Context, reference string, action kla
 		// the same transaction, shreds every personal value of the
 		// complaint in the trail.
 		if err := destroyComplaintKey(ctx, tx, next.ID); err != nil {
+			return nil, err
+		}
+		if err := anonymiseMessages(ctx, tx, next.ID); err != nil {
 			return nil, err
 		}
 		cp, err := anonymiseComplainant(ctx, tx, &next, u)
@@ -690,6 +698,7 @@ var complaintColumns = slices.Concat(
 	deadlineColumns("act_by", func(c *kc) *klachtdesk.Deadline { return &c.ActBy }),
 	deadlineColumns("promised_date", func(c *kc) *klachtdesk.Deadline { return &c.PromisedDate }),
 	deadlineColumns("reaction_due", func(c *kc) *klachtdesk.Deadline { return &c.ReactionDue }),
+	deadlineColumns("retention_until", func(c *kc) *klachtdesk.Deadline { return &c.RetentionUntil }),
 	[]complaintColumn{
 		boolColumn("extended", func(c *kc) *bool { return &c.Extended }),
 		textColumn("extension_reason", func(c *kc) *string { return &c.ExtensionReason }),
@@ -706,7 +715,6 @@ var complaintColumns = slices.Concat(
 		instantColumn("closed_at", func(c *kc) *time.Time { return &c.ClosedAt }),
 		textColumn("close_reason", func(c *kc) *klachtdesk.CloseReason { return &c.CloseReason }),
 		textColumn("close_note", func(c *kc) *string { return &c.CloseNote }),
-		dateColumn("retention_until", func(c *kc) *klachtdesk.Date { return &c.RetentionUntil }),
 		instantColumn("anonymised_at", func(c *kc) *time.Time { return &c.AnonymisedAt }),
 		intColumn("version", func(c *kc) *int { return &c.Version }),
 		instantColumn("created_at", func(c *kc) *time.Time { return &c.CreatedAt }),

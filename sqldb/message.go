@@ -59,10 +59,16 @@ func (s *MessageService) AddMessage(ctx context.Context, reference string, m *kl
 		return err
 	}
 	defer tx.Rollback()
-	complaintID, err := findComplaintID(ctx, tx, reference, u)
+	c, err := findComplaintByReference(ctx, tx, reference, u)
 	if err != nil {
 		return err
 	}
+	if c.State == klachtdesk.StateAnonymised {
+		// Its personal data are gone and its key destroyed; a later message
+		// from the same person belongs to a new complaint.
+		return klachtdesk.Errorf(klachtdesk.ETransitionNotAllowed, "complaint %s is anonymised: register the message as a new complaint", reference)
+	}
+	complaintID := c.ID
 	stored := *m
 	stored.ComplaintID = complaintID
 	if stored.At.IsZero() {
@@ -279,4 +285,21 @@ func (s *MessageService) OpenAttachment(ctx context.Context, id int64) (*klachtd
 		return nil, nil, err
 	}
 	return a, f, nil
+}
+
+// anonymiseMessages empties the personal parts of a complaint's messages when
+// the complaint is anonymised: addresses, subject, text and attachment file
+// names. The rows stay, so counts per channel and direction still add up.
+// Attachment and raw-message files stay in the blob store until retention
+// removes unreferenced blobs (see docs/decisions.md).
+func anonymiseMessages(ctx context.Context, tx *Tx, complaintID int64) error {
+	if _, err := tx.exec(ctx, `UPDATE messages SET from_addr = '', to_addr = '', subject = '', text = ''
+		WHERE complaint_id = ?`, complaintID); err != nil {
+		return fmt.Errorf("anonymise messages of complaint %d: %w", complaintID, err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE attachments SET filename = ?
+		WHERE message_id IN (SELECT id FROM messages WHERE complaint_id = ?)`, "geanonimiseerd", complaintID); err != nil {
+		return fmt.Errorf("anonymise attachments of complaint %d: %w", complaintID, err)
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/klachtdesk/klachtdesk"
@@ -25,16 +26,6 @@ import (
 // the complaint deletes the key, after which the sealed values read as null.
 // The hash covers the sealed bytes, so the chain verifies before and after.
 
-// Event kinds of the complainant record, written with the complaint whose
-// registration or anonymisation changed it. Their After nests the complainant
-// under the key "complainant", which is no field of a Complaint, so that
-// klachtdesk.Replay (which treats unknown kinds as complaint changes) leaves
-// the complaint alone; they do not count towards Complaint.Version.
-const (
-	EventComplainantUpdated    = "complainant_updated"
-	EventComplainantAnonymised = "complainant_anonymised"
-)
-
 // complainantSealedFields are the complainant's contact data inside a
 // complainant_updated event: sealed with the key of the complaint that
 // carried the change.
@@ -47,15 +38,26 @@ var complainantSealedFields = []string{
 // keys of Before and After, or "object.key" one level down.
 func sealedFields(kind string) []string {
 	switch {
-	case kind == EventComplainantUpdated:
+	case kind == klachtdesk.EventComplainantUpdated:
 		return complainantSealedFields
-	case kind == EventComplainantAnonymised:
+	case kind == klachtdesk.EventComplainantAnonymised:
 		return nil // holds the complainant's ID and the anonymised values only
+	case kind == klachtdesk.EventMessageAdded:
+		return messageSealedFields
 	case klachtdesk.IsComplaintChange(kind):
-		return klachtdesk.PersonalFields
+		return complaintSealedFields
 	}
 	return nil
 }
+
+// complaintSealedFields are the personal fields of a complaint change plus the
+// note of a Noted action (a reason or question in the staff's own words).
+var complaintSealedFields = append(slices.Clone(klachtdesk.PersonalFields), klachtdesk.EventNoteKey)
+
+// messageSealedFields are the personal parts of a message_added event: the
+// subject and the attachments (their file names say who and what). The text
+// is in the event only as its SHA-256.
+var messageSealedFields = []string{"message.subject", "message.attachments"}
 
 // complaintKeySize is the AES-256 key length.
 const complaintKeySize = 32

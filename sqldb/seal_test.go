@@ -98,7 +98,7 @@ func closeAndAnonymise(tb testing.TB, s *sqldb.ComplaintService, clock *Clock, r
 			tb.Fatal(err)
 		}
 	}
-	clock.Set(c.RetentionUntil.AddDays(1).Start(time.UTC).Add(12 * time.Hour))
+	clock.Set(c.RetentionUntil.Date.AddDays(1).Start(time.UTC).Add(12 * time.Hour))
 	c, err = s.Act(ctx, reference, klachtdesk.Anonymise{})
 	if err != nil {
 		tb.Fatal(err)
@@ -238,7 +238,7 @@ func TestPersonalDataInTheTrail(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := events[len(events)-1]
-		if last.Kind != sqldb.EventComplainantAnonymised || events[len(events)-2].Kind != "anonymised" {
+		if last.Kind != klachtdesk.EventComplainantAnonymised || events[len(events)-2].Kind != "anonymised" {
 			t.Fatalf("last events %s, %s; want anonymised, complainant_anonymised", events[len(events)-2].Kind, last.Kind)
 		}
 		if trail := rawTrail(t, raw, 0); strings.Contains(trail, "Jan Jansen") || strings.Contains(trail, "jan@example.org") {
@@ -392,7 +392,7 @@ func TestComplainantUpdatedEvent(t *testing.T) {
 	}
 
 	events := mustReplayToStored(t, s, b.Reference)
-	if len(events) != 2 || events[1].Kind != sqldb.EventComplainantUpdated {
+	if len(events) != 2 || events[1].Kind != klachtdesk.EventComplainantUpdated {
 		t.Fatalf("%d events, want created and complainant_updated", len(events))
 	}
 	decode := func(raw json.RawMessage) map[string]any {
@@ -524,5 +524,109 @@ func TestOpen_AddsMissingComplaintKeys(t *testing.T) {
 	}
 	if r := verify(t, db); r.Break != nil || r.Events != 2 {
 		t.Errorf("audit: %d events, break %+v", r.Events, r.Break)
+	}
+}
+
+// TestEventNotes: the reason of a Noted action is kept in the trail, sealed
+// like the personal fields, and gone once the complaint is anonymised.
+func TestEventNotes(t *testing.T) {
+	db := MustOpenDB(t)
+	clock := NewClock(testNow)
+	db.Now = clock.Now
+	s := sqldb.NewComplaintService(db)
+	ctx := context.Background()
+	handler := mustCreateUser(t, db, "henk", klachtdesk.RoleHandler)
+	c := mustCreateComplaint(t, db, newComplaint(testNow.Add(-time.Hour), "noot@example.org"))
+	const marker = "QUESTION-MARKER-7731"
+	for _, a := range []klachtdesk.Action{
+		klachtdesk.Acknowledge{}, klachtdesk.Assign{HandlerID: handler.ID}, klachtdesk.StartTreatment{},
+		klachtdesk.RequestInfo{Question: "Welk nummer belde u? " + marker},
+	} {
+		if _, err := s.Act(ctx, c.Reference, a); err != nil {
+			t.Fatalf("%s: %v", a.EventKind(), err)
+		}
+	}
+	events, err := s.ComplaintEvents(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := events[len(events)-1]
+	if last.Kind != "info_requested" || !strings.Contains(last.EventNote(), marker) {
+		t.Errorf("last event %s has note %q, want the question", last.Kind, last.EventNote())
+	}
+	raw := rawDB(t, db)
+	if strings.Contains(rawTrail(t, raw, c.ID), marker) {
+		t.Error("the note is stored in clear in the events table")
+	}
+	mustReplayToStored(t, s, c.Reference)
+
+	closeAndAnonymise(t, s, clock, c.Reference)
+	events, err = s.ComplaintEvents(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(openedTrail(t, events), marker) {
+		t.Error("the note survives anonymisation")
+	}
+	mustReplayToStored(t, s, c.Reference)
+	report, err := sqldb.NewAuditService(db).VerifyAudit(ctx)
+	if err != nil || report.Break != nil {
+		t.Errorf("VerifyAudit = %+v, %v", report, err)
+	}
+}
+
+// TestAnonymiseMessages: a message's subject and attachment names are sealed
+// in the trail, and anonymisation empties the message archive of the
+// complaint and refuses new messages on it.
+func TestAnonymiseMessages(t *testing.T) {
+	db := MustOpenDB(t)
+	clock := NewClock(testNow)
+	db.Now = clock.Now
+	s, ms := sqldb.NewComplaintService(db), sqldb.NewMessageService(db)
+	ctx := context.Background()
+	c := mustCreateComplaint(t, db, newComplaint(testNow.Add(-time.Hour), "bericht@example.org"))
+	const marker = "SUBJECT-MARKER-4411"
+	m := &klachtdesk.Message{Direction: klachtdesk.Inbound, Channel: klachtdesk.ChannelEmail, MessageID: "<a@example.org>",
+		From: "bericht@example.org", Subject: "Klacht " + marker, Text: "Tekst " + marker}
+	files := []klachtdesk.NewAttachment{{Filename: "factuur-" + marker + ".pdf", ContentType: "application/pdf", Content: strings.NewReader("%PDF-1.4")}}
+	if err := ms.AddMessage(ctx, c.Reference, m, files); err != nil {
+		t.Fatal(err)
+	}
+	raw := rawDB(t, db)
+	if strings.Contains(rawTrail(t, raw, c.ID), marker) {
+		t.Error("message subject or attachment name stored in clear in the trail")
+	}
+	events, err := s.ComplaintEvents(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(openedTrail(t, events), marker) {
+		t.Error("the store does not open the sealed message values for reading")
+	}
+
+	closeAndAnonymise(t, s, clock, c.Reference)
+	msgs, err := ms.ComplaintMessages(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages after anonymisation, want the row kept", len(msgs))
+	}
+	got := msgs[0]
+	if got.From != "" || got.Subject != "" || got.Text != "" || strings.Contains(got.Attachments[0].Filename, marker) {
+		t.Errorf("message keeps personal data after anonymisation: %+v %+v", got, got.Attachments[0])
+	}
+	events, err = s.ComplaintEvents(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(openedTrail(t, events), marker) {
+		t.Error("the trail still opens the message values after anonymisation")
+	}
+	err = ms.AddMessage(ctx, c.Reference, &klachtdesk.Message{Direction: klachtdesk.Inbound, Channel: klachtdesk.ChannelEmail, Text: "nog iets"}, nil)
+	wantCode(t, err, klachtdesk.ETransitionNotAllowed)
+	report, err := sqldb.NewAuditService(db).VerifyAudit(ctx)
+	if err != nil || report.Break != nil {
+		t.Errorf("VerifyAudit = %+v, %v", report, err)
 	}
 }

@@ -174,8 +174,8 @@ func TestDB_Open(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v != 2 {
-			t.Errorf("SchemaVersion() = %d, want 2", v)
+		if v != 3 {
+			t.Errorf("SchemaVersion() = %d, want 3", v)
 		}
 		mustCreateComplaint(t, db, newComplaint(time.Now().Add(-time.Hour), "a@example.org"))
 		MustCloseDB(t, db)

@@ -319,7 +319,7 @@ func deadlines(c *klachtdesk.Complaint) map[string]klachtdesk.Deadline {
 		"reaction_due":  c.ReactionDue,
 		// Retention is computed when the complaint is closed; the
 		// complaint stores no rule version for it.
-		"retention_until": {Date: c.RetentionUntil},
+		"retention_until": c.RetentionUntil,
 	}
 }
 
@@ -492,7 +492,11 @@ func writeComplaint(out io.Writer, v complaintView, loc *time.Location, users ma
 	fmt.Fprintf(&b, "\nEvents (%s):\n", loc)
 	tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	for _, e := range v.Events {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", local(e.At), dash(e.Actor), e.Kind, changedFields(e))
+		fields := changedFields(e)
+		if note := e.EventNote(); note != "" {
+			fields += ": " + oneLine(note)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", local(e.At), dash(e.Actor), e.Kind, fields)
 	}
 	tw.Flush()
 
@@ -522,7 +526,7 @@ func changedFields(e *klachtdesk.Event) string {
 	var names []string
 	for k := range after {
 		switch k {
-		case "version", "updated_at":
+		case "version", "updated_at", klachtdesk.EventNoteKey:
 			continue
 		}
 		names = append(names, k)

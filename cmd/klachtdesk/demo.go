@@ -883,11 +883,11 @@ func (g *demoGen) setLegalHold(lo, hi int) demoStep {
 func (g *demoGen) anonymise() demoStep {
 	return demoStep{
 		when: func(d *demoCase, prev time.Time) time.Time {
-			day := d.c.RetentionUntil.AddDays(g.rnd.IntN(10))
+			day := d.c.RetentionUntil.Date.AddDays(g.rnd.IntN(10))
 			return time.Date(day.Year, day.Month, day.Day, 2, g.rnd.IntN(60), 0, 0, g.loc)
 		},
 		act: func(d *demoCase) (klachtdesk.Action, *klachtdesk.User) {
-			if d.c.LegalHold || d.c.State != klachtdesk.StateClosed || d.c.RetentionUntil.IsZero() || g.today().Before(d.c.RetentionUntil) {
+			if d.c.LegalHold || d.c.State != klachtdesk.StateClosed || d.c.RetentionUntil.IsZero() || g.today().Before(d.c.RetentionUntil.Date) {
 				return nil, nil
 			}
 			return klachtdesk.Anonymise{}, nil

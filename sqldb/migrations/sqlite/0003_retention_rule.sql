@@ -1,0 +1,5 @@
+-- retention_until is a deadline like the others: it records the rule version
+-- that computed it. Forward only.
+
+-- +goose Up
+ALTER TABLE complaints ADD COLUMN retention_until_rule TEXT NOT NULL DEFAULT '';
