@@ -46,3 +46,54 @@ func BenchmarkCreateComplaintsBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "complaints/s")
 }
+
+// BenchmarkAct applies one procedure step per transaction (a classification,
+// alternating between two subtypes so every step is a change) with its
+// audit event.
+func BenchmarkAct(b *testing.B) {
+	db := MustOpenDB(b)
+	s := sqldb.NewComplaintService(db)
+	ctx := context.Background()
+	c := mustCreateComplaint(b, db, newComplaint(testNow.Add(-time.Hour), "act@example.org"))
+	subtypes := []string{"communication", "information"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		a := klachtdesk.Classify{Kind: klachtdesk.KindService, Subtype: subtypes[i%2], CustomerType: klachtdesk.Consumer}
+		if _, err := s.Act(ctx, c.Reference, a); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "actions/s")
+}
+
+// BenchmarkVerifyAudit walks a trail of 10,000 events (5,000 complaints, each
+// with its created and acknowledged event) per iteration.
+func BenchmarkVerifyAudit(b *testing.B) {
+	db := MustOpenDB(b)
+	s := sqldb.NewComplaintService(db)
+	ctx := context.Background()
+	for done := 0; done < 5000; done += 500 {
+		batch := make([]*klachtdesk.NewComplaint, 500)
+		for i := range batch {
+			batch[i] = newComplaint(testNow.Add(-time.Hour), fmt.Sprintf("v%d@example.org", done+i))
+		}
+		cs, err := s.CreateComplaints(ctx, batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range cs {
+			if _, err := s.Act(ctx, c.Reference, klachtdesk.Acknowledge{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	audit := sqldb.NewAuditService(db)
+	b.ResetTimer()
+	for b.Loop() {
+		report, err := audit.VerifyAudit(ctx)
+		if err != nil || report.Break != nil || report.Events != 10000 {
+			b.Fatalf("VerifyAudit = %+v, %v", report, err)
+		}
+	}
+	b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
