@@ -699,3 +699,80 @@ func TestRecordRules(t *testing.T) {
 		})
 	}
 }
+
+func TestEscalationFor(t *testing.T) {
+	// Fixture: received Mon 2026-11-02, act_by = answer_due = Mon 2026-11-16;
+	// two working days before act_by is Thu 2026-11-12.
+	s := kd.DefaultSettings()
+	cal := kd.NewCalendar(s)
+	tests := []struct {
+		name     string
+		state    kd.State
+		extended string
+		today    string
+		want     kd.EscalationLevel
+	}{
+		{"well before", kd.StateInTreatment, "", "2026-11-11", kd.EscalationNone},
+		{"two working days before act_by", kd.StateInTreatment, "", "2026-11-12", kd.EscalationNearDue},
+		{"over the weekend", kd.StateAwaitingInfo, "", "2026-11-14", kd.EscalationNearDue},
+		{"on answer_due", kd.StateReceived, "", "2026-11-16", kd.EscalationNearDue},
+		{"overdue", kd.StateAcknowledged, "", "2026-11-17", kd.EscalationOverdue},
+		{"extended, not yet due", kd.StateInTreatment, "2026-11-30", "2026-11-17", kd.EscalationNone},
+		{"extended and overdue", kd.StateInTreatment, "2026-11-30", "2026-12-01", kd.EscalationOverdue},
+		{"answered", kd.StateAnswered, "", "2026-12-01", kd.EscalationNone},
+		{"referred", kd.StateReferred, "", "2026-12-01", kd.EscalationNone},
+		{"closed", kd.StateClosed, "", "2026-12-01", kd.EscalationNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := fixture(t, tt.state, tt.state == kd.StateReferred)
+			if tt.extended != "" {
+				c.Extended, c.PromisedDate = true, kd.Deadline{Date: kd.MustParseDate(tt.extended)}
+			}
+			if got := kd.EscalationFor(c, kd.MustParseDate(tt.today), s, cal); got != tt.want {
+				t.Errorf("EscalationFor = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDeadlineKeepsRuleVersion: a deadline keeps the rule version that
+// computed it; a settings change never moves it, only an explicit event
+// (extension, reopening) computes a new one, under the rules then in force.
+func TestDeadlineKeepsRuleVersion(t *testing.T) {
+	e1 := env(received.Add(time.Hour))
+	e1.Settings.Revision = 1
+	c, err := kd.Register(newComplaint(kd.KindService, "information", kd.Consumer), "KL-2026-000005", 1, e1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	registered := *c
+
+	e2 := env(received.Add(48 * time.Hour))
+	e2.Settings.Revision = 2
+	e2.Settings.AnswerTermDays = 7
+	e2.Settings.AnswerRoll = kd.RollForward
+	e2.Settings.AckWorkingDays = 1
+	mustApply(t, c, e2, kd.Acknowledge{}, kd.Assign{HandlerID: handler}, kd.StartTreatment{}, kd.RequestInfo{Question: "?"}, kd.ReceiveInfo{}, kd.Escalate{})
+	for name, pair := range map[string][2]kd.Deadline{
+		"ack_due": {registered.AckDue, c.AckDue}, "answer_due": {registered.AnswerDue, c.AnswerDue}, "act_by": {registered.ActBy, c.ActBy},
+	} {
+		if pair[0] != pair[1] || pair[1].Rule != "r1.s1" {
+			t.Errorf("%s moved from %+v to %+v after a settings change", name, pair[0], pair[1])
+		}
+	}
+
+	mustApply(t, c, e2, kd.Extend{Extension: kd.Extension{Reason: "onderzoek", Promised: kd.MustParseDate("2026-11-25")}})
+	if c.PromisedDate.Rule != "r1.s2" || c.AnswerDue != registered.AnswerDue {
+		t.Errorf("extension: promised %+v, answer_due %+v", c.PromisedDate, c.AnswerDue)
+	}
+	mustApply(t, c, e2, kd.Decide{Decision: kd.Decision{Finding: kd.FindingUnfounded, Motivation: "geen fout"}})
+	if c.ReactionDue.Rule != "r1.s2" {
+		t.Errorf("reaction_due computed by %q, want r1.s2", c.ReactionDue.Rule)
+	}
+	mustApply(t, c, e2, kd.Reopen{Reason: "nieuwe informatie"})
+	// Reopened Wed 2026-11-04 under a 7-day term: due Wed 2026-11-11.
+	if c.AnswerDue.Date != kd.MustParseDate("2026-11-11") || c.AnswerDue.Rule != "r1.s2" {
+		t.Errorf("reopen: answer_due %+v, want 2026-11-11 by r1.s2", c.AnswerDue)
+	}
+}

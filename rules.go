@@ -109,3 +109,42 @@ func LateNoticeApplies(c *Complaint, s Settings) bool {
 	return c.Kind == KindProduct && c.Subtype == "defect" && c.CustomerType == Consumer &&
 		IsLateNotice(c.Discovered, c.ReceiptDate, s)
 }
+
+// EscalationLevel says how urgently a complaint needs attention beyond its
+// handler.
+type EscalationLevel int
+
+// Escalation levels.
+const (
+	EscalationNone    EscalationLevel = iota
+	EscalationNearDue                 // escalate.working_days before act_by, not answered nor extended
+	EscalationOverdue                 // past answer_due (or the promised date when extended)
+)
+
+// String returns the level's code name.
+func (l EscalationLevel) String() string {
+	switch l {
+	case EscalationNearDue:
+		return "near_due"
+	case EscalationOverdue:
+		return "overdue"
+	}
+	return "none"
+}
+
+// EscalationFor is the escalation rule: a complaint that is neither answered
+// nor extended is escalated escalate.working_days working days before its
+// act_by date, and any complaint again once it is overdue. Answered, referred
+// and closed complaints are never escalated.
+func EscalationFor(c *Complaint, today Date, s Settings, cal Calendar) EscalationLevel {
+	if !slices.Contains(preDecision, c.State) {
+		return EscalationNone
+	}
+	if c.IsOverdue(today) {
+		return EscalationOverdue
+	}
+	if on := EscalateOn(c.ActBy.Date, s, cal); !c.Extended && !on.IsZero() && !today.Before(on) {
+		return EscalationNearDue
+	}
+	return EscalationNone
+}
