@@ -2,8 +2,13 @@ package klachtdesk
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Direction says whether a message came from or went to the complainant.
@@ -43,11 +48,62 @@ type Attachment struct {
 	SHA256      string `json:"sha256"`
 }
 
+// Validate returns an EINVALID error naming the first problem. Messages come
+// from strangers: every text must be valid UTF-8 without NUL bytes.
+func (m *Message) Validate() error {
+	if m == nil {
+		return Errorf(EINVALID, "no message given")
+	}
+	if m.Direction != Inbound && m.Direction != Outbound {
+		return Errorf(EINVALID, "message direction must be in or out, not %q", m.Direction)
+	}
+	if !slices.Contains(Channels, m.Channel) {
+		return Errorf(EINVALID, "message channel must be email, letter or webform, not %q", m.Channel)
+	}
+	for field, v := range map[string]string{"Message-ID": m.MessageID, "from": m.From, "to": m.To, "subject": m.Subject, "text": m.Text} {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return Errorf(EINVALID, "message %s is not valid text", field)
+		}
+	}
+	if len(m.Text) > maxText*5 || len(m.Subject) > 10_000 || len(m.MessageID) > 1000 || len(m.From) > 1000 || len(m.To) > 10_000 {
+		return Errorf(EINVALID, "message too long")
+	}
+	if m.RawSHA256 != "" {
+		if b, err := hex.DecodeString(m.RawSHA256); err != nil || len(b) != sha256.Size {
+			return Errorf(EINVALID, "raw source %q is not a SHA-256", m.RawSHA256)
+		}
+	}
+	return nil
+}
+
 // NewAttachment is a file to store with a new message.
 type NewAttachment struct {
 	Filename    string
 	ContentType string
 	Content     io.Reader
+}
+
+// Validate checks the attachment's name and content type and returns its
+// metadata with defaults filled in ("attachment", application/octet-stream).
+func (f NewAttachment) Validate() (*Attachment, error) {
+	if f.Content == nil {
+		return nil, Errorf(EINVALID, "attachment %q has no content", f.Filename)
+	}
+	name := strings.TrimSpace(f.Filename)
+	if name == "" {
+		name = "attachment"
+	}
+	if !utf8.ValidString(name) || strings.ContainsRune(name, 0) || len(name) > 255 {
+		return nil, Errorf(EINVALID, "attachment name is not valid text of at most 255 bytes")
+	}
+	ct := strings.TrimSpace(f.ContentType)
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	if !utf8.ValidString(ct) || strings.ContainsRune(ct, 0) || len(ct) > 255 {
+		return nil, Errorf(EINVALID, "attachment content type is not valid text of at most 255 bytes")
+	}
+	return &Attachment{Filename: name, ContentType: ct}, nil
 }
 
 // MessageService stores the messages of complaints. Access follows the

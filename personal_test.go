@@ -3,6 +3,7 @@ package klachtdesk_test
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,5 +32,45 @@ func TestPersonalFieldsAreEmptiedByAnonymise(t *testing.T) {
 		if slices.Contains(kd.PersonalFields, k) && v != nil && v != "" {
 			t.Errorf("personal field %q survives anonymisation: %v", k, v)
 		}
+	}
+}
+
+func TestMessageValidate(t *testing.T) {
+	valid := func() *kd.Message {
+		return &kd.Message{Direction: kd.Inbound, Channel: kd.ChannelEmail, From: "a@example.nl", Subject: "Klacht", Text: "tekst"}
+	}
+	tests := []struct {
+		name   string
+		change func(m *kd.Message)
+		ok     bool
+	}{
+		{"valid", func(m *kd.Message) {}, true},
+		{"bad direction", func(m *kd.Message) { m.Direction = "sideways" }, false},
+		{"bad channel", func(m *kd.Message) { m.Channel = "fax" }, false},
+		{"NUL in subject", func(m *kd.Message) { m.Subject = "a\x00b" }, false},
+		{"invalid UTF-8 text", func(m *kd.Message) { m.Text = "\xc3\x28" }, false},
+		{"raw hash not hex", func(m *kd.Message) { m.RawSHA256 = "zz" }, false},
+		{"raw hash", func(m *kd.Message) { m.RawSHA256 = strings.Repeat("ab", 32) }, true},
+	}
+	for _, tt := range tests {
+		m := valid()
+		tt.change(m)
+		if err := m.Validate(); (err == nil) != tt.ok || (err != nil && kd.ErrorCode(err) != kd.EINVALID) {
+			t.Errorf("%s: Validate = %v", tt.name, err)
+		}
+	}
+	var nilMessage *kd.Message
+	if kd.ErrorCode(nilMessage.Validate()) != kd.EINVALID {
+		t.Error("nil message validates")
+	}
+	a, err := kd.NewAttachment{Content: strings.NewReader("x")}.Validate()
+	if err != nil || a.Filename != "attachment" || a.ContentType != "application/octet-stream" {
+		t.Errorf("attachment defaults: %+v, %v", a, err)
+	}
+	if _, err := (kd.NewAttachment{Filename: "x.pdf"}).Validate(); kd.ErrorCode(err) != kd.EINVALID {
+		t.Errorf("attachment without content: %v", err)
+	}
+	if _, err := (kd.NewAttachment{Filename: strings.Repeat("a", 256), Content: strings.NewReader("")}).Validate(); kd.ErrorCode(err) != kd.EINVALID {
+		t.Errorf("long attachment name: %v", err)
 	}
 }

@@ -9,10 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/klachtdesk/klachtdesk"
 )
@@ -39,12 +36,12 @@ func (s *MessageService) AddMessage(ctx context.Context, reference string, m *kl
 	if err != nil {
 		return err
 	}
-	if err := validateMessage(m); err != nil {
+	if err := m.Validate(); err != nil {
 		return err
 	}
 	atts := make([]*klachtdesk.Attachment, len(files))
 	for i, f := range files {
-		a, err := validateAttachment(f)
+		a, err := f.Validate()
 		if err != nil {
 			return err
 		}
@@ -146,51 +143,6 @@ func messageEventJSON(m *klachtdesk.Message) (json.RawMessage, error) {
 		return nil, fmt.Errorf("encode message event: %w", err)
 	}
 	return b, nil
-}
-
-// validateMessage refuses what the store cannot keep faithfully.
-func validateMessage(m *klachtdesk.Message) error {
-	if m == nil {
-		return klachtdesk.Errorf(klachtdesk.EINVALID, "no message given")
-	}
-	if m.Direction != klachtdesk.Inbound && m.Direction != klachtdesk.Outbound {
-		return klachtdesk.Errorf(klachtdesk.EINVALID, "message direction must be in or out, not %q", m.Direction)
-	}
-	if !slices.Contains(klachtdesk.Channels, m.Channel) {
-		return klachtdesk.Errorf(klachtdesk.EINVALID, "message channel must be email, letter or webform, not %q", m.Channel)
-	}
-	for field, v := range map[string]string{"Message-ID": m.MessageID, "from": m.From, "to": m.To, "subject": m.Subject, "text": m.Text} {
-		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-			return klachtdesk.Errorf(klachtdesk.EINVALID, "message %s is not valid text", field)
-		}
-	}
-	if m.RawSHA256 != "" {
-		if b, err := hex.DecodeString(m.RawSHA256); err != nil || len(b) != sha256.Size {
-			return klachtdesk.Errorf(klachtdesk.EINVALID, "raw source %q is not a SHA-256", m.RawSHA256)
-		}
-	}
-	return nil
-}
-
-func validateAttachment(f klachtdesk.NewAttachment) (*klachtdesk.Attachment, error) {
-	if f.Content == nil {
-		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "attachment %q has no content", f.Filename)
-	}
-	name := strings.TrimSpace(f.Filename)
-	if name == "" {
-		name = "attachment"
-	}
-	if !utf8.ValidString(name) || strings.ContainsRune(name, 0) || len(name) > 255 {
-		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "attachment name is not valid text of at most 255 bytes")
-	}
-	ct := strings.TrimSpace(f.ContentType)
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	if !utf8.ValidString(ct) || len(ct) > 255 {
-		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "attachment content type is not valid text of at most 255 bytes")
-	}
-	return &klachtdesk.Attachment{Filename: name, ContentType: ct}, nil
 }
 
 // ComplaintMessages returns the messages of a complaint the user may see,
