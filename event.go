@@ -147,6 +147,26 @@ func VerifyChain(prevHash string, events []*Event) (string, *ChainBreak) {
 type AuditReport struct {
 	Events int64       // rows checked
 	Break  *ChainBreak // nil when intact
+	// LastID and LastHash name the head of an intact chain. Recorded outside
+	// Klachtdesk (an anchor), they let a later check prove that the trail up
+	// to that row was not rewritten as a whole, which a self-contained chain
+	// alone cannot show.
+	LastID   int64
+	LastHash string
+}
+
+// Anchor returns the head of the chain as "ID:HASH", the form
+// `klachtdesk audit verify --anchor` takes.
+func (r *AuditReport) Anchor() string { return fmt.Sprintf("%d:%s", r.LastID, r.LastHash) }
+
+// ParseAnchor splits an anchor "ID:HASH" into its parts, or returns EINVALID.
+func ParseAnchor(s string) (id int64, hash string, err error) {
+	idText, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	id, perr := strconv.ParseInt(idText, 10, 64)
+	if _, herr := hex.DecodeString(hash); !ok || perr != nil || id < 1 || herr != nil || len(hash) != 2*sha256.Size {
+		return 0, "", Errorf(EINVALID, "%q is not an anchor of the form EVENT-ID:SHA-256-HEX as printed by audit verify", s)
+	}
+	return id, strings.ToLower(hash), nil
 }
 
 // AuditService reads the trail.
@@ -154,6 +174,9 @@ type AuditService interface {
 	// VerifyAudit walks the whole chain in ID order and reports the first
 	// broken row.
 	VerifyAudit(ctx context.Context) (*AuditReport, error)
+	// EventHash returns the stored hash of event id (ENOTFOUND if there is
+	// no such row), to check an anchor against a verified chain.
+	EventHash(ctx context.Context, id int64) (string, error)
 }
 
 // Diff returns the fields of a complaint that differ between before and after,

@@ -166,3 +166,31 @@ func TestEventNote(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAnchor(t *testing.T) {
+	h := strings.Repeat("ab", 32)
+	tests := []struct {
+		in   string
+		id   int64
+		hash string
+		ok   bool
+	}{
+		{"42:" + h, 42, h, true},
+		{" 42:" + strings.ToUpper(h) + " ", 42, h, true},
+		{"0:" + h, 0, "", false},
+		{"42:" + h[:62], 0, "", false},
+		{"42:" + strings.Repeat("zz", 32), 0, "", false},
+		{"42" + h, 0, "", false},
+		{"x:" + h, 0, "", false},
+	}
+	for _, tt := range tests {
+		id, hash, err := kd.ParseAnchor(tt.in)
+		if (err == nil) != tt.ok || id != tt.id || hash != tt.hash {
+			t.Errorf("ParseAnchor(%q) = %d, %q, %v", tt.in, id, hash, err)
+		}
+	}
+	r := &kd.AuditReport{LastID: 7, LastHash: h}
+	if id, hash, err := kd.ParseAnchor(r.Anchor()); err != nil || id != 7 || hash != h {
+		t.Errorf("Anchor round trip: %d %q %v", id, hash, err)
+	}
+}

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/klachtdesk/klachtdesk"
@@ -71,8 +73,30 @@ func (s *AuditService) VerifyAudit(ctx context.Context) (*klachtdesk.AuditReport
 			Reason: fmt.Sprintf("the trail ends at event %d (hash %.12s…) but the audit head names event %d (hash %.12s…): rows were removed from the end",
 				lastID, prevHash, headID, headHash),
 		}
+		return report, nil
 	}
+	report.LastID, report.LastHash = lastID, prevHash
 	return report, nil
+}
+
+// EventHash returns the stored hash of event id.
+func (s *AuditService) EventHash(ctx context.Context, id int64) (string, error) {
+	if _, err := actor(ctx); err != nil {
+		return "", err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	var hash string
+	err = tx.queryRow(ctx, `SELECT hash FROM events WHERE id = ?`, id).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", klachtdesk.Errorf(klachtdesk.ENOTFOUND, "event %d not found", id)
+	} else if err != nil {
+		return "", fmt.Errorf("read hash of event %d: %w", id, err)
+	}
+	return hash, nil
 }
 
 // appendEvent seals e onto the end of the chain and stores it, inside the

@@ -655,11 +655,28 @@ var auditVerifyCommand = &command{
 	usage: `Usage: klachtdesk audit verify [flags]
 
 Walks the hash-chained audit trail from its first event and checks every
-row. Prints "audit trail intact: N events" and exits 0, or
-"audit trail BROKEN at event ID: REASON" and exits 1.
+row. Prints "audit trail intact: N events" and the chain's head as
+"anchor: ID:HASH" and exits 0, or "audit trail BROKEN at event ID: REASON"
+and exits 1.
+
+A chain proves every row against the rows before it, but not against a
+rewrite of the whole trail. Record the anchor outside Klachtdesk now and
+then (a ticket, a mail to the auditor); --anchor ID:HASH then also checks
+that event ID still has that hash, so nothing up to it was rewritten.
 `,
+	flags: func(m *Main, fs *flag.FlagSet) {
+		fs.StringVar(&m.opts.anchor, "anchor", "", "also check a recorded anchor `ID:HASH`")
+	},
 	store: storeRead,
 	run: func(m *Main, ctx context.Context) error {
+		var anchorID int64
+		var anchorHash string
+		if m.opts.anchor != "" {
+			var err error
+			if anchorID, anchorHash, err = klachtdesk.ParseAnchor(m.opts.anchor); err != nil {
+				return err
+			}
+		}
 		report, err := m.AuditService.VerifyAudit(ctx)
 		if err != nil {
 			return fmt.Errorf("verify audit trail: %w", err)
@@ -668,7 +685,19 @@ row. Prints "audit trail intact: N events" and exits 0, or
 			fmt.Fprintf(m.Stdout, "audit trail BROKEN at event %d: %s\n", report.Break.EventID, oneLine(report.Break.Reason))
 			return &exitError{code: 1, silent: true}
 		}
-		_, err = fmt.Fprintf(m.Stdout, "audit trail intact: %d events\n", report.Events)
+		if anchorID != 0 {
+			hash, err := m.AuditService.EventHash(ctx, anchorID)
+			if klachtdesk.ErrorCode(err) == klachtdesk.ENOTFOUND || err == nil && hash != anchorHash {
+				fmt.Fprintf(m.Stdout, "audit trail BROKEN at event %d: it does not match the recorded anchor: the trail was rewritten\n", anchorID)
+				return &exitError{code: 1, silent: true}
+			} else if err != nil {
+				return err
+			}
+		}
+		if _, err := fmt.Fprintf(m.Stdout, "audit trail intact: %d events\n", report.Events); err != nil || report.LastID == 0 {
+			return err
+		}
+		_, err = fmt.Fprintf(m.Stdout, "anchor: %s\n", report.Anchor())
 		return err
 	},
 }

@@ -28,6 +28,9 @@ type options struct {
 	// demo
 	count int
 	seed  uint64
+
+	// audit verify
+	anchor string
 }
 
 // passwordSources is the help text shared by the commands that set a
