@@ -240,7 +240,7 @@ var groups = map[string]string{
 	"user":      "manage staff users: add, list, passwd",
 	"audit":     "check the audit trail: verify",
 	"settings":  "read and change the procedure settings: get, set",
-	"complaint": "register complaints: add",
+	"complaint": "register and list complaints: add, list",
 }
 
 // commands lists every command, in the order of the usage text.
@@ -251,7 +251,7 @@ func init() {
 		serveCommand, migrateCommand,
 		userAddCommand, userListCommand, userPasswdCommand,
 		auditVerifyCommand,
-		complaintAddCommand, showCommand,
+		complaintAddCommand, complaintListCommand, showCommand,
 		settingsGetCommand, settingsSetCommand,
 		demoCommand, versionCommand,
 	}

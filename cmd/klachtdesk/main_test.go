@@ -943,3 +943,46 @@ func TestAuditAnchor(t *testing.T) {
 	}
 	checkOneLine(t, run(t, nil, "", "audit", "verify", "--data", dir, "--anchor", "nonsense"), 1, "anchor")
 }
+
+func TestComplaintList(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, "", "demo", "--count", "30", "--data", dir)
+	out := mustRun(t, "", "complaint", "list", "--data", dir, "--limit", "0")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 31 || !strings.HasPrefix(lines[0], "REFERENCE") {
+		t.Fatalf("register has %d lines, want a header and 30 complaints:\n%s", len(lines), out)
+	}
+	out = mustRun(t, "", "complaint", "list", "--data", dir, "--limit", "5")
+	if !strings.Contains(out, "(5 of 30 complaints") {
+		t.Errorf("paged register does not say it is cut: %s", out)
+	}
+	out = mustRun(t, "", "complaint", "list", "--data", dir, "--open", "--json", "--limit", "0")
+	var open int
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var e struct {
+			Reference string   `json:"reference"`
+			State     string   `json:"state"`
+			Due       string   `json:"due"`
+			Flags     []string `json:"flags"`
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		if e.State == "closed" || e.State == "anonymised" {
+			t.Errorf("--open lists %s complaint %s", e.State, e.Reference)
+		}
+		if (e.State == "received" || e.State == "in_treatment") && e.Due == "" {
+			t.Errorf("%s complaint %s has no due date", e.State, e.Reference)
+		}
+		open++
+	}
+	if open == 0 {
+		t.Error("no open complaints listed")
+	}
+	out = mustRun(t, "", "complaint", "list", "--data", dir, "--state", "anonymised", "--json", "--limit", "0")
+	if strings.Contains(out, "@") {
+		t.Errorf("anonymised complaints show contact data: %s", out)
+	}
+	checkOneLine(t, run(t, nil, "", "complaint", "list", "--data", dir, "--state", "lost"), 2, "in_treatment")
+	checkOneLine(t, run(t, nil, "", "complaint", "list", "--data", dir, "--open", "--closed"), 2, "exclude")
+}

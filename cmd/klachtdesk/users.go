@@ -31,6 +31,13 @@ type options struct {
 
 	// audit verify
 	anchor string
+
+	// complaint list
+	list struct {
+		state        string
+		open, closed bool
+		limit        int
+	}
 }
 
 // passwordSources is the help text shared by the commands that set a
