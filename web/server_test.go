@@ -101,8 +101,10 @@ func TestReadyzTimeout(t *testing.T) {
 	if got := body(t, resp); !strings.Contains(got, "does not answer") {
 		t.Errorf("body = %q", got)
 	}
-	if d := time.Since(start); d > web.ReadyTimeout+time.Second {
-		t.Errorf("readyz took %s, want about %s", d, web.ReadyTimeout)
+	// The pinger would answer after a minute: returning well before that
+	// shows the readiness timeout cut the wait (a behaviour, not a speed).
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("readyz took %s: the %s readiness timeout did not cut the wait", d, web.ReadyTimeout)
 	}
 }
 
