@@ -233,15 +233,15 @@ func (c *Complaint) EffectiveDue() Date {
 	return c.AnswerDue.Date
 }
 
+// AwaitsAnswer reports whether the organisation still owes the complainant
+// an answer: the complaint is open and neither answered nor referred.
+func (c *Complaint) AwaitsAnswer() bool { return slices.Contains(preDecision, c.State) }
+
 // IsOverdue reports whether the complaint is past its (possibly extended) due
 // date on local date today and not yet answered or closed.
 func (c *Complaint) IsOverdue(today Date) bool {
-	switch c.State {
-	case StateReceived, StateAcknowledged, StateInTreatment, StateAwaitingInfo:
-		due := c.EffectiveDue()
-		return !due.IsZero() && today.After(due)
-	}
-	return false
+	due := c.EffectiveDue()
+	return c.AwaitsAnswer() && !due.IsZero() && today.After(due)
 }
 
 // NewComplaint is what registering a written complaint needs.

@@ -137,7 +137,7 @@ func (l EscalationLevel) String() string {
 // act_by date, and any complaint again once it is overdue. Answered, referred
 // and closed complaints are never escalated.
 func EscalationFor(c *Complaint, today Date, s Settings, cal Calendar) EscalationLevel {
-	if !slices.Contains(preDecision, c.State) {
+	if !c.AwaitsAnswer() {
 		return EscalationNone
 	}
 	if c.IsOverdue(today) {

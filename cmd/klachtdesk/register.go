@@ -126,9 +126,8 @@ func registerLine(c *klachtdesk.Complaint, today klachtdesk.Date) registerEntry 
 		Reference: c.Reference, ReceiptDate: c.ReceiptDate, State: c.State, CloseReason: c.CloseReason,
 		Kind: c.Kind, Subtype: c.Subtype, Route: c.Route, Channel: c.Channel, Finding: c.Finding, Flags: flags,
 	}
-	switch c.State {
-	case klachtdesk.StateReceived, klachtdesk.StateAcknowledged, klachtdesk.StateInTreatment, klachtdesk.StateAwaitingInfo:
-		e.Due = c.EffectiveDue() // the answer is still owed
+	if c.AwaitsAnswer() {
+		e.Due = c.EffectiveDue()
 	}
 	if c.Complainant != nil {
 		e.Complainant = c.Complainant.Name
