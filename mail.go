@@ -125,14 +125,16 @@ type IntakeService interface {
 }
 
 // NoReplyAddress reports whether an address is of the kind no automatic
-// letter may go to: no-reply and mailer addresses.
+// letter may go to: no-reply, mailer-daemon, postmaster and bounce
+// addresses, in English and Dutch spellings.
 func NoReplyAddress(email string) bool {
 	local, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(email)), "@")
+	local, _, _ = strings.Cut(local, "+") // sub-addressing: noreply+abc@
 	local = strings.NewReplacer("-", "", "_", "", ".", "").Replace(local)
-	for _, p := range []string{"noreply", "donotreply", "dontreply", "nereply", "mailerdaemon", "postmaster", "bounce", "bounces", "autoreply", "autoresponder", "notification", "notifications", "geenantwoord", "nietantwoorden", "noanswer"} {
-		if local == p || strings.HasPrefix(local, p) && p != "bounce" && p != "notification" {
+	for _, p := range []string{"noreply", "donotreply", "dontreply", "mailerdaemon", "autoreply", "autoresponder", "geenantwoord", "nietbeantwoorden", "nietantwoorden"} {
+		if strings.Contains(local, p) {
 			return true
 		}
 	}
-	return strings.HasPrefix(local, "bounce") || strings.HasPrefix(local, "owner") && strings.Contains(local, "list")
+	return local == "postmaster" || strings.HasPrefix(local, "bounce")
 }

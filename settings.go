@@ -80,33 +80,40 @@ type Settings struct {
 	BridgeDays          []Date // decreed bridge days: treated as legal holidays
 	ProcedureVersion    string
 	DefaultLanguage     Language
+	// AutoLetterMax automatic letters may go to one address within
+	// AutoLetterWindowHours; an address that sent an auto-submitted mail
+	// gets none for the same window.
+	AutoLetterMax         int
+	AutoLetterWindowHours int
 }
 
 // DefaultSettings returns the settings of a new organisation. Company name
 // and addresses are the seed's placeholders, to be filled in.
 func DefaultSettings() Settings {
 	return Settings{
-		OrgName:             "ACT Webservice",
-		ComplaintEmail:      "klachten@example.org",
-		PostalAddress:       "[ADRESGEGEVENS]",
-		TimeZone:            "Europe/Amsterdam",
-		AnswerTermDays:      14,
-		AnswerRoll:          RollNone,
-		AckWorkingDays:      3,
-		ReactionDays:        14,
-		ExtensionMaxDays:    28,
-		EscalateWorkingDays: 2,
-		LateNoticeMonths:    2,
-		RetentionMonths:     24,
-		ReferralTiming:      ReferOnClassification,
-		ReferralWatchMonths: 12,
-		ReopenWindowDays:    30,
-		MediatorName:        "ICTWaarborg",
-		MediatorURL:         "https://extranet.ictwaarborg.nl/contact/bemiddeling",
-		GoodFridayOff:       false,
-		LiberationDay:       LiberationLustrum,
-		ProcedureVersion:    "1",
-		DefaultLanguage:     LanguageDutch,
+		OrgName:               "ACT Webservice",
+		ComplaintEmail:        "klachten@example.org",
+		PostalAddress:         "[ADRESGEGEVENS]",
+		TimeZone:              "Europe/Amsterdam",
+		AnswerTermDays:        14,
+		AnswerRoll:            RollNone,
+		AckWorkingDays:        3,
+		ReactionDays:          14,
+		ExtensionMaxDays:      28,
+		EscalateWorkingDays:   2,
+		LateNoticeMonths:      2,
+		RetentionMonths:       24,
+		ReferralTiming:        ReferOnClassification,
+		ReferralWatchMonths:   12,
+		ReopenWindowDays:      30,
+		MediatorName:          "ICTWaarborg",
+		MediatorURL:           "https://extranet.ictwaarborg.nl/contact/bemiddeling",
+		GoodFridayOff:         false,
+		LiberationDay:         LiberationLustrum,
+		ProcedureVersion:      "1",
+		DefaultLanguage:       LanguageDutch,
+		AutoLetterMax:         3,
+		AutoLetterWindowHours: 24,
 	}
 }
 
@@ -299,6 +306,8 @@ var SettingKeys = []SettingKey{
 	datesSetting("calendar.closing_days", "company closing days", func(s *Settings) *[]Date { return &s.ClosingDays }),
 	datesSetting("calendar.bridge_days", "decreed bridge days, treated as legal holidays", func(s *Settings) *[]Date { return &s.BridgeDays }),
 	textSetting("procedure.version", "version of the complaints procedure recorded with each complaint", nil, func(s *Settings) *string { return &s.ProcedureVersion }),
+	intSetting("mail.auto_letters_max", "automatic letters one address may receive within mail.auto_letters_window_hours", 0, 100, func(s *Settings) *int { return &s.AutoLetterMax }),
+	intSetting("mail.auto_letters_window_hours", "hours over which automatic letters are counted, and an auto-reply silences an address", 1, 24*30, func(s *Settings) *int { return &s.AutoLetterWindowHours }),
 	choiceSetting("language.default", "language of letters when the complaint's language is unclear", []Language{LanguageDutch, LanguageEnglish}, func(s *Settings) *Language { return &s.DefaultLanguage }),
 }
 
