@@ -235,7 +235,8 @@ func fieldMap(c *Complaint) (map[string]any, error) {
 func IsComplaintChange(kind string) bool {
 	switch kind {
 	case EventMessageAdded, EventSettingsChanged, EventUserCreated, EventUserPassword,
-		EventComplainantUpdated, EventComplainantAnonymised:
+		EventComplainantUpdated, EventComplainantAnonymised,
+		EventLetterSent, EventLetterFailed, EventLetterHeld, EventUndeliverable:
 		return false
 	}
 	return true

@@ -35,6 +35,17 @@ type Message struct {
 	RawSHA256   string        `json:"raw_sha256,omitempty"` // the raw source (mail or scan) in the blob store
 	At          time.Time     `json:"at"`
 	Attachments []*Attachment `json:"attachments,omitempty"`
+	// Quoted is the quoted history and signature of a reply, kept apart
+	// from Text and shown collapsed; HTML the sanitised HTML body of a mail.
+	Quoted string `json:"quoted,omitempty"`
+	HTML   string `json:"html,omitempty"`
+	// Auto marks a message a machine wrote (auto-reply, delivery report).
+	Auto AutoKind `json:"auto,omitempty"`
+	// Unverified marks a reply matched on the subject reference alone, from
+	// an address that is not the complainant's: staff accept or split it.
+	Unverified bool `json:"unverified,omitempty"`
+	// Delivery is the outbox state of a letter we sent, nil otherwise.
+	Delivery *Delivery `json:"delivery,omitempty"`
 }
 
 // Attachment is a file of a message. Its bytes live in the blob store,
@@ -60,12 +71,12 @@ func (m *Message) Validate() error {
 	if !slices.Contains(Channels, m.Channel) {
 		return Errorf(EINVALID, "message channel must be email, letter or webform, not %q", m.Channel)
 	}
-	for field, v := range map[string]string{"Message-ID": m.MessageID, "from": m.From, "to": m.To, "subject": m.Subject, "text": m.Text} {
+	for field, v := range map[string]string{"Message-ID": m.MessageID, "from": m.From, "to": m.To, "subject": m.Subject, "text": m.Text, "quoted text": m.Quoted, "HTML": m.HTML} {
 		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
 			return Errorf(EINVALID, "message %s is not valid text", field)
 		}
 	}
-	if len(m.Text) > maxText*5 || len(m.Subject) > 10_000 || len(m.MessageID) > 1000 || len(m.From) > 1000 || len(m.To) > 10_000 {
+	if len(m.Text) > maxText*5 || len(m.Quoted) > maxText*5 || len(m.HTML) > maxText*10 || len(m.Subject) > 10_000 || len(m.MessageID) > 1000 || len(m.From) > 1000 || len(m.To) > 10_000 {
 		return Errorf(EINVALID, "message too long")
 	}
 	if m.RawSHA256 != "" {

@@ -1,7 +1,10 @@
 package sqldb
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -132,4 +135,46 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync %s: %w", dir, err)
 	}
 	return nil
+}
+
+// openBlob returns a blob's content from the blobs table (small contents,
+// see inlineBlobMax) or the blob store's files.
+func openBlob(ctx context.Context, tx *Tx, sum string) (io.ReadCloser, error) {
+	var data []byte
+	err := tx.queryRow(ctx, `SELECT data FROM blobs WHERE sha256 = ?`, sum).Scan(&data)
+	if err == nil {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("open blob %s: %w", sum, err)
+	}
+	return tx.db.blobs.open(sum)
+}
+
+// BlobStored reports whether the content with this SHA-256 is stored, in
+// the database or as a file.
+func (db *DB) BlobStored(ctx context.Context, sum string) (bool, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	r, err := openBlob(ctx, tx, sum)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	r.Close()
+	return true, nil
+}
+
+// OpenBlob returns the content stored under sum (raw mails, scans,
+// attachments). Callers check access first: blobs carry no owner.
+func (db *DB) OpenBlob(ctx context.Context, sum string) (io.ReadCloser, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return openBlob(ctx, tx, sum)
 }

@@ -396,6 +396,21 @@ func (s *ComplaintService) Act(ctx context.Context, reference string, action kla
 	if err != nil {
 		return nil, err
 	}
+	next, err := actTx(ctx, tx, s.db, old, action, u)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return next, nil
+}
+
+// actTx applies action to old inside tx: the domain's change, the staff
+// checks, the row, its event and, on anonymisation, the shredding. Intake
+// uses it to reopen a complaint in the transaction that stores the reply.
+func actTx(ctx context.Context, tx *Tx, db *DB, old *klachtdesk.Complaint, action klachtdesk.Action, u *klachtdesk.User) (*klachtdesk.Complaint, error) {
+	reference := old.Reference
 	settings, err := loadSettings(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -416,8 +431,8 @@ func (s *ComplaintService) Act(ctx context.Context, reference string, action kla
 		next.ConcernedEmployees = nil
 	}
 
-	if s.db.beforeComplaintUpdate != nil {
-		if err := s.db.beforeComplaintUpdate(ctx, tx, old.ID); err != nil {
+	if db.beforeComplaintUpdate != nil {
+		if err := db.beforeComplaintUpdate(ctx, tx, old.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -464,9 +479,6 @@ func (s *ComplaintService) Act(ctx context.Context, reference string, action kla
 		if cp != nil {
 			next.Complainant = cp
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
 	}
 	return &next, nil
 }

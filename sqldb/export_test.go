@@ -18,3 +18,6 @@ func SetAuditPageSize(tb testing.TB, n int) {
 	auditPageSize = n
 	tb.Cleanup(func() { auditPageSize = old })
 }
+
+// MigrationsFS exposes the embedded migrations to the tests.
+var MigrationsFS = migrationsFS

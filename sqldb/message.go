@@ -65,42 +65,18 @@ func (s *MessageService) AddMessage(ctx context.Context, reference string, m *kl
 		// from the same person belongs to a new complaint.
 		return klachtdesk.Errorf(klachtdesk.ETransitionNotAllowed, "complaint %s is anonymised: register the message as a new complaint", reference)
 	}
-	complaintID := c.ID
 	stored := *m
-	stored.ComplaintID = complaintID
-	if stored.At.IsZero() {
-		stored.At = tx.now
-	}
-	stored.At = stored.At.UTC()
-	var messageID any
+	stored.ComplaintID = c.ID
 	if stored.MessageID != "" {
-		messageID = stored.MessageID
-	}
-	err = tx.queryRow(ctx, `INSERT INTO messages (complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		complaintID, string(stored.Direction), string(stored.Channel), messageID, stored.From, stored.To,
-		stored.Subject, stored.Text, stored.RawSHA256, formatTime(stored.At)).Scan(&stored.ID)
-	if tx.db.dialect.classify(err) == constraintUnique {
-		return klachtdesk.Errorf(klachtdesk.ECONFLICT, "message %s is already stored on complaint %s", stored.MessageID, reference)
-	} else if err != nil {
-		return fmt.Errorf("store message on %s: %w", reference, err)
-	}
-	stored.Attachments = nil
-	for _, a := range atts {
-		a.MessageID = stored.ID
-		if err := tx.queryRow(ctx, `INSERT INTO attachments (message_id, filename, content_type, size, sha256)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, a.MessageID, a.Filename, a.ContentType, a.Size, a.SHA256).Scan(&a.ID); err != nil {
-			return fmt.Errorf("store attachment %s on %s: %w", a.Filename, reference, err)
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE complaint_id = ? AND message_id = ?`, c.ID, stored.MessageID).Scan(&n); err != nil {
+			return fmt.Errorf("store message on %s: %w", reference, err)
 		}
-		stored.Attachments = append(stored.Attachments, a)
+		if n > 0 {
+			return klachtdesk.Errorf(klachtdesk.ECONFLICT, "message %s is already stored on complaint %s", stored.MessageID, reference)
+		}
 	}
-	after, err := messageEventJSON(&stored)
-	if err != nil {
-		return err
-	}
-	if err := appendEvent(ctx, tx, &klachtdesk.Event{
-		ComplaintID: complaintID, Kind: klachtdesk.EventMessageAdded, ActorID: u.ID, Actor: u.Username, After: after,
-	}); err != nil {
+	if err := insertMessage(ctx, tx, &stored, atts, u, reference); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -162,7 +138,8 @@ func (s *MessageService) ComplaintMessages(ctx context.Context, reference string
 		return nil, err
 	}
 
-	rows, err := tx.query(ctx, `SELECT id, complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at
+	rows, err := tx.query(ctx, `SELECT id, complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at,
+			quoted, html, auto, unverified
 		FROM messages WHERE complaint_id = ? ORDER BY at, id`, complaintID)
 	if err != nil {
 		return nil, fmt.Errorf("messages of %s: %w", reference, err)
@@ -174,7 +151,8 @@ func (s *MessageService) ComplaintMessages(ctx context.Context, reference string
 		m := &klachtdesk.Message{}
 		var messageID sql.NullString
 		if err := rows.Scan(&m.ID, &m.ComplaintID, strDest[klachtdesk.Direction]{&m.Direction}, strDest[klachtdesk.Channel]{&m.Channel},
-			&messageID, &m.From, &m.To, &m.Subject, &m.Text, &m.RawSHA256, instantDest{&m.At}); err != nil {
+			&messageID, &m.From, &m.To, &m.Subject, &m.Text, &m.RawSHA256, instantDest{&m.At},
+			&m.Quoted, &m.HTML, strDest[klachtdesk.AutoKind]{&m.Auto}, boolDest{&m.Unverified}); err != nil {
 			return nil, fmt.Errorf("messages of %s: %w", reference, err)
 		}
 		m.MessageID = messageID.String
@@ -185,6 +163,9 @@ func (s *MessageService) ComplaintMessages(ctx context.Context, reference string
 		return nil, fmt.Errorf("messages of %s: %w", reference, err)
 	}
 	rows.Close()
+	if err := loadDeliveries(ctx, tx, complaintID, byID); err != nil {
+		return nil, err
+	}
 
 	rows, err = tx.query(ctx, `SELECT a.id, a.message_id, a.filename, a.content_type, a.size, a.sha256
 		FROM attachments a JOIN messages m ON m.id = a.message_id
@@ -232,7 +213,7 @@ func (s *MessageService) OpenAttachment(ctx context.Context, id int64) (*klachtd
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("find attachment %d: %w", id, err)
 	}
-	f, err := s.db.blobs.open(a.SHA256)
+	f, err := openBlob(ctx, tx, a.SHA256)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -245,9 +226,15 @@ func (s *MessageService) OpenAttachment(ctx context.Context, id int64) (*klachtd
 // Attachment and raw-message files stay in the blob store until retention
 // removes unreferenced blobs (see docs/decisions.md).
 func anonymiseMessages(ctx context.Context, tx *Tx, complaintID int64) error {
-	if _, err := tx.exec(ctx, `UPDATE messages SET from_addr = '', to_addr = '', subject = '', text = ''
+	if _, err := tx.exec(ctx, `UPDATE messages SET from_addr = '', to_addr = '', subject = '', text = '', quoted = '', html = ''
 		WHERE complaint_id = ?`, complaintID); err != nil {
 		return fmt.Errorf("anonymise messages of complaint %d: %w", complaintID, err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE inbound SET from_addr = '', subject = '' WHERE complaint_id = ?`, complaintID); err != nil {
+		return fmt.Errorf("anonymise received mail of complaint %d: %w", complaintID, err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE outbox SET to_key = '', last_error = '', reason = '' WHERE complaint_id = ?`, complaintID); err != nil {
+		return fmt.Errorf("anonymise letters of complaint %d: %w", complaintID, err)
 	}
 	if _, err := tx.exec(ctx, `UPDATE attachments SET filename = ?
 		WHERE message_id IN (SELECT id FROM messages WHERE complaint_id = ?)`, "geanonimiseerd", complaintID); err != nil {

@@ -44,6 +44,10 @@ func sealedFields(kind string) []string {
 		return nil // holds the complainant's ID and the anonymised values only
 	case kind == klachtdesk.EventMessageAdded:
 		return messageSealedFields
+	case kind == klachtdesk.EventUndeliverable:
+		return []string{"address", "reason"}
+	case kind == klachtdesk.EventLetterFailed, kind == klachtdesk.EventLetterHeld:
+		return []string{"reason"} // an SMTP reply or hold reason names the address
 	case klachtdesk.IsComplaintChange(kind):
 		return complaintSealedFields
 	}

@@ -1,0 +1,86 @@
+package klachtdesk
+
+import (
+	"context"
+	"time"
+)
+
+// LetterState is where a letter is in the outbox.
+type LetterState string
+
+// Letter states.
+const (
+	LetterQueued LetterState = "queued" // waiting for (another) delivery attempt
+	LetterSent   LetterState = "sent"   // the SMTP server accepted it
+	LetterFailed LetterState = "failed" // permanently refused or given up: staff must act
+	LetterHeld   LetterState = "held"   // an automatic letter loop protection kept back
+)
+
+// Delivery is the outbox state of a letter, shown with the message.
+type Delivery struct {
+	State    LetterState `json:"state"`
+	Reason   string      `json:"reason,omitempty"` // why it was held, or the last delivery error
+	Attempts int         `json:"attempts"`
+	SentAt   time.Time   `json:"sent_at,omitzero"`
+}
+
+// OutgoingLetter is a letter the outbox worker is to deliver.
+type OutgoingLetter struct {
+	ID          int64
+	ComplaintID int64
+	Reference   string
+	Kind        string
+	MessageID   string // ours, without angle brackets; a resend keeps it
+	InReplyTo   string
+	To          Address
+	Subject     string
+	Text        string
+	Language    Language
+	Automatic   bool
+	Attempts    int // including the current one
+	CreatedAt   time.Time
+}
+
+// OutboxService is the durable outbox the delivery worker drains.
+type OutboxService interface {
+	// ClaimLetters returns up to limit letters due for delivery and leases
+	// them for lease: until then no other worker takes them, and a worker
+	// that dies leaves them due again afterwards.
+	ClaimLetters(ctx context.Context, limit int, lease time.Duration) ([]*OutgoingLetter, error)
+	// LetterSent records that the SMTP server accepted the letter.
+	LetterSent(ctx context.Context, id int64) error
+	// LetterRetry records a temporary failure and when to try again.
+	LetterRetry(ctx context.Context, id int64, reason string, next time.Time) error
+	// LetterFailed records a permanent failure on the letter and as an
+	// event of its complaint, where staff see it.
+	LetterFailed(ctx context.Context, id int64, reason string) error
+}
+
+// Delivery retry policy: exponential backoff from RetryBase, doubling per
+// attempt up to RetryCap, with ±20% jitter; a letter still undelivered
+// GiveUpAfter its creation fails permanently.
+const (
+	RetryBase   = time.Minute
+	RetryCap    = 2 * time.Hour
+	GiveUpAfter = 72 * time.Hour
+)
+
+// RetryDelay is the wait after the attempt-th failed attempt (1-based);
+// jitter in [0,1) spreads retries of letters that failed together.
+func RetryDelay(attempt int, jitter float64) time.Duration {
+	d := RetryBase
+	for i := 1; i < attempt && d < RetryCap; i++ {
+		d *= 2
+	}
+	d = min(d, RetryCap)
+	return time.Duration(float64(d) * (0.8 + 0.4*jitter))
+}
+
+// Event kinds of the outbox. They describe delivery, not the complaint's
+// fields, so replay skips them.
+const (
+	EventLetterSent    = "letter_sent"
+	EventLetterFailed  = "letter_failed"
+	EventLetterHeld    = "letter_held"
+	EventUndeliverable = "address_undeliverable"
+)

@@ -1,0 +1,527 @@
+package sqldb
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/klachtdesk/klachtdesk"
+)
+
+// inlineBlobMax is the largest content kept in the blobs table; larger
+// contents are files in the blob store.
+const inlineBlobMax = 1 << 20
+
+// LetterRenderer writes an automatic letter of the given kind for c.
+type LetterRenderer func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (subject, text string, err error)
+
+// Letter kinds intake queues.
+const (
+	LetterAcknowledgement = "acknowledgement"
+)
+
+// IntakeService registers received mail; it implements
+// klachtdesk.IntakeService.
+type IntakeService struct {
+	db *DB
+	// Own are our own addresses besides org.complaint_email, such as the
+	// mailboxes intake reads: mail from them is never a complaint.
+	Own []string
+	// Render writes the acknowledgement; nil queues no letter.
+	Render LetterRenderer
+}
+
+var _ klachtdesk.IntakeService = (*IntakeService)(nil)
+
+// NewIntakeService returns the intake service of db.
+func NewIntakeService(db *DB) *IntakeService { return &IntakeService{db: db} }
+
+// Incoming is one received mail for TakeBatch.
+type Incoming struct {
+	Source     string
+	ReceivedAt time.Time
+	Raw        []byte
+	Mail       *klachtdesk.InboundMail
+}
+
+// Take registers one mail; see klachtdesk.IntakeService.
+func (s *IntakeService) Take(ctx context.Context, source string, receivedAt time.Time, raw []byte, m *klachtdesk.InboundMail) (*klachtdesk.IntakeResult, error) {
+	rs, err := s.TakeBatch(ctx, []Incoming{{Source: source, ReceivedAt: receivedAt, Raw: raw, Mail: m}})
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// Taken reports whether a mail with this fingerprint was taken before, so
+// that a re-read source can skip parsing it.
+func (s *IntakeService) Taken(ctx context.Context, fingerprint string) (bool, error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM inbound WHERE fingerprint = ?`, fingerprint).Scan(&n); err != nil {
+		return false, fmt.Errorf("look up mail %s: %w", fingerprint, err)
+	}
+	return n > 0, nil
+}
+
+// TakeBatch registers mails in one durable transaction, all or none, and
+// returns their outcomes in order. Contents too large for the database are
+// written to the blob store and synced before the transaction begins.
+func (s *IntakeService) TakeBatch(ctx context.Context, in []Incoming) ([]*klachtdesk.IntakeResult, error) {
+	u, err := writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, it := range in {
+		if it.Mail == nil || len(it.Mail.Fingerprint) != 64 {
+			return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "mail %d of %d (%s) has no fingerprint", i+1, len(in), it.Source)
+		}
+	}
+	// Large contents go to files first; small ones are written in the
+	// transaction. Either way they are durable before it commits.
+	large := map[string]bool{}
+	for _, it := range in {
+		for _, b := range append([][]byte{it.Raw}, partContents(it.Mail)...) {
+			if len(b) > inlineBlobMax {
+				sum, _, err := s.db.blobs.put(bytes.NewReader(b))
+				if err != nil {
+					return nil, err
+				}
+				large[sum] = true
+			}
+		}
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	settings, err := loadSettings(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	env := klachtdesk.Env{Now: tx.now, Settings: settings, Actor: u}
+	out := make([]*klachtdesk.IntakeResult, len(in))
+	for i, it := range in {
+		r, err := s.take(ctx, tx, env, it)
+		if err != nil {
+			if len(in) > 1 {
+				return nil, fmt.Errorf("mail %d of %d (%s): %w", i+1, len(in), it.Source, err)
+			}
+			return nil, err
+		}
+		out[i] = r
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func partContents(m *klachtdesk.InboundMail) [][]byte {
+	out := make([][]byte, len(m.Attachments))
+	for i, p := range m.Attachments {
+		out[i] = p.Content
+	}
+	return out
+}
+
+// take registers one mail inside tx.
+func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it Incoming) (*klachtdesk.IntakeResult, error) {
+	m := it.Mail
+	var (
+		outcome   string
+		reference sql.NullString
+	)
+	err := tx.queryRow(ctx, `SELECT i.outcome, c.reference FROM inbound i LEFT JOIN complaints c ON c.id = i.complaint_id
+		WHERE i.fingerprint = ?`, m.Fingerprint).Scan(&outcome, &reference)
+	if err == nil {
+		return &klachtdesk.IntakeResult{Outcome: klachtdesk.OutcomeDuplicate, Reference: reference.String,
+			Reason: "taken before as " + outcome}, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("look up mail: %w", err)
+	}
+
+	rawSum, err := putBlobTx(ctx, tx, it.Raw)
+	if err != nil {
+		return nil, err
+	}
+	receivedAt := it.ReceivedAt.UTC()
+	if receivedAt.IsZero() || receivedAt.After(env.Now) {
+		receivedAt = env.Now
+	}
+	match, err := threadMatch(ctx, tx, m, env.Actor)
+	if err != nil {
+		return nil, err
+	}
+	own := append([]string{env.Settings.ComplaintEmail}, s.Own...)
+	routing := klachtdesk.RouteMail(m, match, own, env.Now, env.Settings)
+	res := &klachtdesk.IntakeResult{Outcome: routing.Outcome, Reason: routing.Reason, Unverified: routing.Unverified}
+
+	var complaint *klachtdesk.Complaint
+	var msg *klachtdesk.Message
+	switch routing.Outcome {
+	case klachtdesk.OutcomeNew:
+		complaint, err = createComplaint(ctx, tx, newComplaintFromMail(m, receivedAt), env)
+		if err != nil {
+			return nil, err
+		}
+		if msg, err = s.storeMessage(ctx, tx, env, complaint, it, rawSum, receivedAt, routing); err != nil {
+			return nil, err
+		}
+		if err := s.queueAutomatic(ctx, tx, env, complaint, LetterAcknowledgement, m.MessageID); err != nil {
+			return nil, err
+		}
+	case klachtdesk.OutcomeReply:
+		complaint = routing.Complaint
+		if routing.Reopen {
+			if complaint, err = actTx(ctx, tx, s.db, complaint, klachtdesk.Reopen{Reason: "de klager antwoordde per e-mail / the complainant replied by e-mail"}, env.Actor); err != nil {
+				return nil, err
+			}
+		}
+		if msg, err = s.storeMessage(ctx, tx, env, complaint, it, rawSum, receivedAt, routing); err != nil {
+			return nil, err
+		}
+	case klachtdesk.OutcomeAutoReply, klachtdesk.OutcomeBounce:
+		if err := noteAutoSubmitted(ctx, tx, m.From.Email, env.Now); err != nil {
+			return nil, err
+		}
+		if complaint = routing.Complaint; complaint != nil {
+			if msg, err = s.storeMessage(ctx, tx, env, complaint, it, rawSum, receivedAt, routing); err != nil {
+				return nil, err
+			}
+		}
+		if routing.Outcome == klachtdesk.OutcomeBounce {
+			if err := markUndeliverable(ctx, tx, env, complaint, m); err != nil {
+				return nil, err
+			}
+		}
+	case klachtdesk.OutcomeRejected:
+	default:
+		return nil, fmt.Errorf("intake: unexpected routing %q", routing.Outcome)
+	}
+	var complaintID, messageRow any
+	if complaint != nil {
+		res.Reference = complaint.Reference
+		complaintID = complaint.ID
+	}
+	if msg != nil {
+		messageRow = msg.ID
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, complaint_id, message_row, taken_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Fingerprint, clip(m.MessageID, 1000), rawSum, clip(it.Source, 2000), formatTime(receivedAt), clip(m.From.Email, 1000),
+		clip(m.Subject, 1000), string(res.Outcome), clip(res.Reason, 2000), complaintID, messageRow, formatTime(env.Now)); err != nil {
+		return nil, fmt.Errorf("record mail %s: %w", it.Source, err)
+	}
+	return res, nil
+}
+
+// Quarantine keeps a mail that could not be processed: its raw bytes and an
+// inbound row with outcome "error" and the reason, so that the source can let
+// go of it and the mails behind it are not blocked. Taking the same mail
+// again later finds it as a duplicate.
+func (s *IntakeService) Quarantine(ctx context.Context, source string, receivedAt time.Time, raw []byte, fingerprint, reason string) error {
+	if _, err := writer(ctx); err != nil {
+		return err
+	}
+	if len(raw) > inlineBlobMax {
+		if _, _, err := s.db.blobs.put(bytes.NewReader(raw)); err != nil {
+			return err
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	sum, err := putBlobTx(ctx, tx, raw)
+	if err != nil {
+		return err
+	}
+	if receivedAt.IsZero() || receivedAt.After(tx.now) {
+		receivedAt = tx.now
+	}
+	if fingerprint == "" {
+		fingerprint = sum
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, raw_sha256, source, received_at, outcome, reason, taken_at)
+		VALUES (?, ?, ?, ?, 'error', ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
+		fingerprint, sum, clip(source, 2000), formatTime(receivedAt), clip(validText(reason), 2000), formatTime(tx.now)); err != nil {
+		return fmt.Errorf("quarantine %s: %w", source, err)
+	}
+	return tx.Commit()
+}
+
+// threadMatch finds the complaints a mail may belong to: by our Message-IDs
+// in its In-Reply-To, References (and, for a delivery report, the original
+// letter's), and by the references in its subject.
+func threadMatch(ctx context.Context, tx *Tx, m *klachtdesk.InboundMail, u *klachtdesk.User) (klachtdesk.ThreadMatch, error) {
+	var match klachtdesk.ThreadMatch
+	ids := make([]any, 0, 8)
+	for _, list := range [][]string{m.InReplyTo, m.References, m.BounceOf} {
+		for _, id := range list {
+			if id != "" && len(ids) < 100 {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) > 0 {
+		var ref string
+		err := tx.QueryRowContext(ctx, `SELECT c.reference FROM messages m JOIN complaints c ON c.id = m.complaint_id
+			WHERE m.direction = 'out' AND m.message_id IN (`+placeholders(len(ids))+`) ORDER BY m.id DESC LIMIT 1`, ids...).Scan(&ref)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return match, fmt.Errorf("thread by Message-ID: %w", err)
+		default:
+			if match.ByHeader, err = findComplaintByReference(ctx, tx, ref, u); err != nil {
+				return match, err
+			}
+		}
+	}
+	for i, ref := range klachtdesk.FindReferences(m.Subject) {
+		if i == 5 {
+			break
+		}
+		c, err := findComplaintByReference(ctx, tx, ref, u)
+		if klachtdesk.ErrorCode(err) == klachtdesk.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return match, err
+		}
+		match.BySubject = c
+		break
+	}
+	return match, nil
+}
+
+// newComplaintFromMail is the complaint a new mail registers: the sender (or
+// the original sender of a forwarded complaint) as complainant, the text
+// written for this mail as its description. Kind and route are decided at
+// triage; until then it is a service complaint of subtype other, and the
+// complainant counts as a consumer, the type with the most protection.
+func newComplaintFromMail(m *klachtdesk.InboundMail, receivedAt time.Time) *klachtdesk.NewComplaint {
+	from := m.From
+	if m.Forwarded != nil && strings.Contains(m.Forwarded.Email, "@") {
+		from = *m.Forwarded
+	}
+	text := strings.TrimSpace(m.NewText)
+	if text == "" {
+		text = strings.TrimSpace(m.Text)
+	}
+	if text == "" {
+		text = "(De e-mail bevat geen tekst; zie de bijlagen of het originele bericht. / The e-mail has no text; see the attachments or the original message.)"
+	}
+	lang := m.Language
+	if lang != klachtdesk.LanguageEnglish {
+		lang = klachtdesk.LanguageDutch
+	}
+	return &klachtdesk.NewComplaint{
+		Channel:    klachtdesk.ChannelEmail,
+		ReceivedAt: receivedAt,
+		Complainant: klachtdesk.Complainant{
+			Name: clip(from.Name, 200), Email: clip(strings.TrimSpace(from.Email), 320),
+			Type: klachtdesk.Consumer, Language: lang,
+		},
+		Kind:        klachtdesk.KindService,
+		Subtype:     "other",
+		Subject:     clip(m.Subject, 1000),
+		Description: clip(text, 190_000),
+	}
+}
+
+// storeMessage adds the mail as a message of c, with its attachments.
+func (s *IntakeService) storeMessage(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.Complaint, it Incoming, rawSum string, at time.Time, routing klachtdesk.Routing) (*klachtdesk.Message, error) {
+	m := it.Mail
+	to := make([]string, 0, len(m.To))
+	for _, a := range m.To {
+		to = append(to, a.String())
+	}
+	msg := &klachtdesk.Message{
+		ComplaintID: c.ID, Direction: klachtdesk.Inbound, Channel: klachtdesk.ChannelEmail,
+		MessageID: clip(m.MessageID, 998), From: clip(m.From.String(), 1000), To: clip(strings.Join(to, ", "), 10_000),
+		Subject: clip(m.Subject, 10_000), Text: clip(m.NewText, 900_000), Quoted: clip(m.Quoted, 900_000),
+		HTML: clip(m.HTML, 1_900_000), RawSHA256: rawSum, At: at, Auto: m.Auto, Unverified: routing.Unverified,
+	}
+	if msg.Text == "" {
+		msg.Text = clip(m.Text, 900_000)
+	}
+	atts := make([]*klachtdesk.Attachment, 0, len(m.Attachments))
+	for _, p := range m.Attachments {
+		a, err := klachtdesk.NewAttachment{Filename: clip(p.Filename, 255), ContentType: clip(p.ContentType, 255), Content: bytes.NewReader(p.Content)}.Validate()
+		if err != nil {
+			return nil, err
+		}
+		if a.SHA256, err = putBlobTx(ctx, tx, p.Content); err != nil {
+			return nil, err
+		}
+		a.Size = int64(len(p.Content))
+		atts = append(atts, a)
+	}
+	if err := insertMessage(ctx, tx, msg, atts, env.Actor, c.Reference); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// insertMessage writes m (Validate first) and its attachments' metadata on
+// complaint m.ComplaintID with a message_added event. A Message-ID already
+// stored on the complaint (a sender reusing one for a different mail) is
+// kept out of the unique column; the inbound row still records it.
+func insertMessage(ctx context.Context, tx *Tx, m *klachtdesk.Message, atts []*klachtdesk.Attachment, u *klachtdesk.User, reference string) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if m.At.IsZero() {
+		m.At = tx.now
+	}
+	m.At = m.At.UTC()
+	var messageID any
+	if m.MessageID != "" {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE complaint_id = ? AND message_id = ?`, m.ComplaintID, m.MessageID).Scan(&n); err != nil {
+			return fmt.Errorf("store message on %s: %w", reference, err)
+		}
+		if n == 0 {
+			messageID = m.MessageID
+		}
+	}
+	err := tx.queryRow(ctx, `INSERT INTO messages (complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at, quoted, html, auto, unverified)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.ComplaintID, string(m.Direction), string(m.Channel), messageID, m.From, m.To,
+		m.Subject, m.Text, m.RawSHA256, formatTime(m.At), m.Quoted, m.HTML, string(m.Auto), boolInt(m.Unverified)).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("store message on %s: %w", reference, err)
+	}
+	m.Attachments = nil
+	for _, a := range atts {
+		a.MessageID = m.ID
+		if err := tx.queryRow(ctx, `INSERT INTO attachments (message_id, filename, content_type, size, sha256)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, a.MessageID, a.Filename, a.ContentType, a.Size, a.SHA256).Scan(&a.ID); err != nil {
+			return fmt.Errorf("store attachment %s on %s: %w", a.Filename, reference, err)
+		}
+		m.Attachments = append(m.Attachments, a)
+	}
+	after, err := messageEventJSON(m)
+	if err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, &klachtdesk.Event{
+		ComplaintID: m.ComplaintID, Kind: klachtdesk.EventMessageAdded, ActorID: u.ID, Actor: u.Username, After: after,
+	})
+}
+
+// putBlobTx stores content in the blobs table inside tx, or, when it is
+// too large for that, checks that the blob store already holds it (the
+// caller put it there before the transaction). It returns the SHA-256.
+func putBlobTx(ctx context.Context, tx *Tx, content []byte) (string, error) {
+	h := sha256.Sum256(content)
+	sum := hex.EncodeToString(h[:])
+	if len(content) > inlineBlobMax {
+		p, err := tx.db.blobs.path(sum)
+		if err != nil {
+			return "", err
+		}
+		if !fileExists(p) {
+			return "", fmt.Errorf("blob %s was not stored before the transaction", sum)
+		}
+		return sum, nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+		sum, len(content), content); err != nil {
+		return "", fmt.Errorf("store blob %s: %w", sum, err)
+	}
+	return sum, nil
+}
+
+// noteAutoSubmitted remembers that addr sent an auto-submitted mail now:
+// no automatic letter goes to it for the window that follows.
+func noteAutoSubmitted(ctx context.Context, tx *Tx, addr string, now time.Time) error {
+	key := emailKey(addr)
+	if key == "" {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO mail_addresses (email_key, last_auto_submitted) VALUES (?, ?)
+		ON CONFLICT (email_key) DO UPDATE SET last_auto_submitted = excluded.last_auto_submitted`, clip(key, 1000), formatTime(now)); err != nil {
+		return fmt.Errorf("note auto-submitted mail from %s: %w", key, err)
+	}
+	return nil
+}
+
+// markUndeliverable records a delivery report: the addresses it names as
+// failed (or, when it names none, the complainant's address of the complaint
+// whose letter bounced) are undeliverable, which the complaint shows and
+// which holds back further automatic letters.
+func markUndeliverable(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.Complaint, m *klachtdesk.InboundMail) error {
+	addrs := m.BouncedRecipients
+	if len(addrs) == 0 && c != nil && c.Complainant != nil && c.Complainant.Email != "" {
+		addrs = []string{c.Complainant.Email}
+	}
+	reason := clip(validText(firstLine(m.NewText, m.Text, m.Subject)), 500)
+	for i, a := range addrs {
+		if i == 20 {
+			break
+		}
+		key := emailKey(a)
+		if !strings.Contains(key, "@") {
+			continue
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO mail_addresses (email_key, undeliverable_at, undeliverable_reason) VALUES (?, ?, ?)
+			ON CONFLICT (email_key) DO UPDATE SET undeliverable_at = excluded.undeliverable_at, undeliverable_reason = excluded.undeliverable_reason`,
+			clip(key, 1000), formatTime(env.Now), reason); err != nil {
+			return fmt.Errorf("mark %s undeliverable: %w", key, err)
+		}
+		if c != nil {
+			after, err := jsonObject(map[string]any{"address": key, "reason": reason})
+			if err != nil {
+				return err
+			}
+			if err := appendEvent(ctx, tx, &klachtdesk.Event{
+				ComplaintID: c.ID, Kind: klachtdesk.EventUndeliverable, ActorID: env.Actor.ID, Actor: env.Actor.Username, After: after,
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func firstLine(texts ...string) string {
+	for _, t := range texts {
+		for line := range strings.SplitSeq(t, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				return line
+			}
+		}
+	}
+	return ""
+}
+
+// clip cuts s to at most n bytes on a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// validText makes s valid UTF-8 without NUL bytes.
+func validText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
