@@ -50,7 +50,7 @@ const Width = 76
 // whatever a complainant typed as their name or subject.
 const (
 	maxName    = 60
-	maxSubject = 100
+	maxSubject = 64 // "Onderwerp: " plus the subject fits on one line
 	maxSetting = 200
 )
 

@@ -222,7 +222,7 @@ func TestRenderHostileValues(t *testing.T) {
 	long := strings.Repeat("Bartholomeus ", 40)
 	tests := []struct {
 		name, complainant, subject string
-		wantGreetingNL           string
+		wantGreetingNL             string
 	}{
 		{"header injection in name", "Jan\r\nBcc: everyone\r\n\r\nX-Evil: 1", "Hallo", "Beste Jan Bcc: everyone X-Evil: 1,"},
 		{"header injection with an address in name", "Jan\r\nBcc: evil@example.com", "Hallo", "Geachte heer, mevrouw,"},
@@ -262,7 +262,7 @@ func TestRenderHostileValues(t *testing.T) {
 						t.Errorf("%s: greeting = %q, want %q", k, greeting, tt.wantGreetingNL)
 					}
 					for _, line := range strings.Split(l.Text, "\n") {
-						if rest, ok := strings.CutPrefix(line, "Onderwerp: "); ok && utf8.RuneCountInString(rest) > 100 {
+						if rest, ok := strings.CutPrefix(line, "Onderwerp: "); ok && utf8.RuneCountInString(rest) > 64 {
 							t.Errorf("subject line not cut: %d characters", utf8.RuneCountInString(rest))
 						}
 					}

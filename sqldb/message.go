@@ -233,7 +233,10 @@ func anonymiseMessages(ctx context.Context, tx *Tx, complaintID int64) error {
 	if _, err := tx.exec(ctx, `UPDATE inbound SET from_addr = '', subject = '' WHERE complaint_id = ?`, complaintID); err != nil {
 		return fmt.Errorf("anonymise received mail of complaint %d: %w", complaintID, err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE outbox SET to_key = '', last_error = '', reason = '' WHERE complaint_id = ?`, complaintID); err != nil {
+	// A letter still waiting can no longer go out: its text and address are
+	// gone. The anonymisation event covers it.
+	if _, err := tx.exec(ctx, `UPDATE outbox SET to_key = '', last_error = '', reason = '',
+		state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END WHERE complaint_id = ?`, complaintID); err != nil {
 		return fmt.Errorf("anonymise letters of complaint %d: %w", complaintID, err)
 	}
 	if _, err := tx.exec(ctx, `UPDATE attachments SET filename = ?

@@ -132,8 +132,7 @@ func letterEvent(ctx context.Context, tx *Tx, u *klachtdesk.User, complaintID in
 // ClaimLetters returns up to limit due letters and leases them: their next
 // attempt moves to now+lease and their attempt count goes up, in one
 // transaction, so that two workers never hold the same letter and a worker
-// that dies lets it fall due again. A letter whose complaint was anonymised
-// meanwhile fails instead: its text and address are gone.
+// that dies lets it fall due again. A letter without addressee fails.
 func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.Duration) ([]*klachtdesk.OutgoingLetter, error) {
 	u, err := writer(ctx)
 	if err != nil {
@@ -174,7 +173,7 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 		l.MessageID, l.Automatic = messageID.String, automatic
 		l.To = klachtdesk.Address{Name: cpName, Email: cpEmail}
 		l.Attempts++
-		if state == klachtdesk.StateAnonymised || toAddr == "" {
+		if toAddr == "" && state != klachtdesk.StateAnonymised {
 			gone = append(gone, l)
 			continue
 		}
@@ -192,7 +191,7 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 		}
 	}
 	for _, l := range gone {
-		if err := finishLetter(ctx, tx, u, l.ID, klachtdesk.LetterFailed, "the complaint was anonymised before the letter could be sent"); err != nil {
+		if err := finishLetter(ctx, tx, u, l.ID, klachtdesk.LetterFailed, "the letter has no addressee"); err != nil {
 			return nil, err
 		}
 	}
