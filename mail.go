@@ -115,13 +115,32 @@ type IntakeResult struct {
 	Unverified bool `json:"unverified,omitempty"`
 }
 
-// IntakeService registers received mail. Take stores the raw bytes
-// (content-addressed) and everything that follows from the mail (complaint,
+// IncomingMail is one received mail handed to intake: where it came from,
+// when it arrived, its raw bytes and what the parser read from them.
+type IncomingMail struct {
+	Source     string
+	ReceivedAt time.Time
+	Raw        []byte
+	Mail       *InboundMail
+}
+
+// IntakeService registers received mail. TakeMails stores each mail's raw
+// bytes (content-addressed) and everything that follows from it (complaint,
 // message, attachments, events, the acknowledgement in the outbox) in one
-// durable transaction; when it returns without error the source may be told
-// the mail was taken. Taking the same mail again returns OutcomeDuplicate.
+// durable transaction, all or none; when it returns without error the
+// sources may be told the mails were taken. Taking a mail again returns
+// OutcomeDuplicate.
 type IntakeService interface {
-	Take(ctx context.Context, source string, receivedAt time.Time, raw []byte, m *InboundMail) (*IntakeResult, error)
+	TakeMails(ctx context.Context, in []IncomingMail) ([]*IntakeResult, error)
+	// Quarantine keeps a mail that could not be processed, with the
+	// reason, so that its source can let go of it.
+	Quarantine(ctx context.Context, in IncomingMail, reason string) error
+	// Taken reports whether the mail with this fingerprint was taken.
+	Taken(ctx context.Context, fingerprint string) (bool, error)
+	// MailboxState returns the UIDVALIDITY and highest UID taken from an
+	// IMAP mailbox (zeros for a new one); SetMailboxState records them.
+	MailboxState(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
+	SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
 }
 
 // NoReplyAddress reports whether an address is of the kind no automatic

@@ -43,17 +43,9 @@ var _ klachtdesk.IntakeService = (*IntakeService)(nil)
 // NewIntakeService returns the intake service of db.
 func NewIntakeService(db *DB) *IntakeService { return &IntakeService{db: db} }
 
-// Incoming is one received mail for TakeBatch.
-type Incoming struct {
-	Source     string
-	ReceivedAt time.Time
-	Raw        []byte
-	Mail       *klachtdesk.InboundMail
-}
-
 // Take registers one mail; see klachtdesk.IntakeService.
 func (s *IntakeService) Take(ctx context.Context, source string, receivedAt time.Time, raw []byte, m *klachtdesk.InboundMail) (*klachtdesk.IntakeResult, error) {
-	rs, err := s.TakeBatch(ctx, []Incoming{{Source: source, ReceivedAt: receivedAt, Raw: raw, Mail: m}})
+	rs, err := s.TakeMails(ctx, []klachtdesk.IncomingMail{{Source: source, ReceivedAt: receivedAt, Raw: raw, Mail: m}})
 	if err != nil {
 		return nil, err
 	}
@@ -75,10 +67,10 @@ func (s *IntakeService) Taken(ctx context.Context, fingerprint string) (bool, er
 	return n > 0, nil
 }
 
-// TakeBatch registers mails in one durable transaction, all or none, and
+// TakeMails registers mails in one durable transaction, all or none, and
 // returns their outcomes in order. Contents too large for the database are
 // written to the blob store and synced before the transaction begins.
-func (s *IntakeService) TakeBatch(ctx context.Context, in []Incoming) ([]*klachtdesk.IntakeResult, error) {
+func (s *IntakeService) TakeMails(ctx context.Context, in []klachtdesk.IncomingMail) ([]*klachtdesk.IntakeResult, error) {
 	u, err := writer(ctx)
 	if err != nil {
 		return nil, err
@@ -139,7 +131,7 @@ func partContents(m *klachtdesk.InboundMail) [][]byte {
 }
 
 // take registers one mail inside tx.
-func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it Incoming) (*klachtdesk.IntakeResult, error) {
+func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it klachtdesk.IncomingMail) (*klachtdesk.IntakeResult, error) {
 	m := it.Mail
 	var (
 		outcome   string
@@ -233,7 +225,12 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 // inbound row with outcome "error" and the reason, so that the source can let
 // go of it and the mails behind it are not blocked. Taking the same mail
 // again later finds it as a duplicate.
-func (s *IntakeService) Quarantine(ctx context.Context, source string, receivedAt time.Time, raw []byte, fingerprint, reason string) error {
+func (s *IntakeService) Quarantine(ctx context.Context, in klachtdesk.IncomingMail, reason string) error {
+	source, receivedAt, raw := in.Source, in.ReceivedAt, in.Raw
+	var fingerprint string
+	if in.Mail != nil {
+		fingerprint = in.Mail.Fingerprint
+	}
 	if _, err := writer(ctx); err != nil {
 		return err
 	}
@@ -344,7 +341,7 @@ func newComplaintFromMail(m *klachtdesk.InboundMail, receivedAt time.Time) *klac
 }
 
 // storeMessage adds the mail as a message of c, with its attachments.
-func (s *IntakeService) storeMessage(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.Complaint, it Incoming, rawSum string, at time.Time, routing klachtdesk.Routing) (*klachtdesk.Message, error) {
+func (s *IntakeService) storeMessage(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.Complaint, it klachtdesk.IncomingMail, rawSum string, at time.Time, routing klachtdesk.Routing) (*klachtdesk.Message, error) {
 	m := it.Mail
 	to := make([]string, 0, len(m.To))
 	for _, a := range m.To {
@@ -524,4 +521,39 @@ func clip(s string, n int) string {
 // validText makes s valid UTF-8 without NUL bytes.
 func validText(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
+// MailboxState returns the UIDVALIDITY and highest UID taken from an IMAP
+// mailbox, zeros for one never read.
+func (s *IntakeService) MailboxState(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback()
+	err = tx.queryRow(ctx, `SELECT uid_validity, last_uid FROM imap_state WHERE mailbox = ?`, mailbox).Scan(&uidValidity, &lastUID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	} else if err != nil {
+		return 0, 0, fmt.Errorf("state of mailbox %s: %w", mailbox, err)
+	}
+	return uidValidity, lastUID, nil
+}
+
+// SetMailboxState records the UIDVALIDITY and highest UID taken.
+func (s *IntakeService) SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
+	if _, err := writer(ctx); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.exec(ctx, `INSERT INTO imap_state (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at`,
+		mailbox, int64(uidValidity), int64(lastUID), formatTime(tx.now)); err != nil {
+		return fmt.Errorf("state of mailbox %s: %w", mailbox, err)
+	}
+	return tx.Commit()
 }

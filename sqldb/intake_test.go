@@ -327,13 +327,13 @@ func TestIntake_BatchAndQuarantine(t *testing.T) {
 	db := MustOpenDB(t)
 	in := newIntake(db)
 	ctx := context.Background()
-	var batch []sqldb.Incoming
+	var batch []klachtdesk.IncomingMail
 	for i := range 50 {
 		m := mail(fmt.Sprintf("k%d@example.nl", i), fmt.Sprintf("batch%d@x", i), "Klacht", fmt.Sprintf("tekst %d", i))
-		batch = append(batch, sqldb.Incoming{Source: "batch", ReceivedAt: testNow, Raw: raw(m), Mail: m})
+		batch = append(batch, klachtdesk.IncomingMail{Source: "batch", ReceivedAt: testNow, Raw: raw(m), Mail: m})
 	}
 	batch = append(batch, batch[7]) // the same mail twice in one batch
-	rs, err := in.TakeBatch(ctx, batch)
+	rs, err := in.TakeMails(ctx, batch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestIntake_BatchAndQuarantine(t *testing.T) {
 		t.Errorf("no fingerprint: %v", err)
 	}
 	poison := mail("p@example.nl", "poison@x", "Klacht", "tekst")
-	if err := in.Quarantine(ctx, "imap uid 9", testNow, raw(poison), poison.Fingerprint, "could not be stored: test"); err != nil {
+	if err := in.Quarantine(ctx, klachtdesk.IncomingMail{Source: "imap uid 9", ReceivedAt: testNow, Raw: raw(poison), Mail: poison}, "could not be stored: test"); err != nil {
 		t.Fatal(err)
 	}
 	if r := mustTake(t, in, poison, testNow); r.Outcome != klachtdesk.OutcomeDuplicate || !strings.Contains(r.Reason, "error") {
@@ -398,5 +398,22 @@ func TestIntake_AnonymiseClearsMailData(t *testing.T) {
 	}
 	if len(letters) != 0 || countQuery(t, db, `SELECT COUNT(*) FROM outbox WHERE state = 'failed'`) != 1 {
 		t.Errorf("claimed %d letters of an anonymised complaint", len(letters))
+	}
+}
+
+func TestIntake_MailboxState(t *testing.T) {
+	db := MustOpenDB(t)
+	in := newIntake(db)
+	ctx := context.Background()
+	if v, u, err := in.MailboxState(ctx, "jan@imap.example/INBOX"); err != nil || v != 0 || u != 0 {
+		t.Fatalf("new mailbox = %d %d %v", v, u, err)
+	}
+	for _, st := range [][2]uint32{{7, 10}, {7, 12}, {4294967295, 4294967295}} {
+		if err := in.SetMailboxState(ctx, "jan@imap.example/INBOX", st[0], st[1]); err != nil {
+			t.Fatal(err)
+		}
+		if v, u, err := in.MailboxState(ctx, "jan@imap.example/INBOX"); err != nil || v != st[0] || u != st[1] {
+			t.Errorf("state = %d %d %v, want %v", v, u, err, st)
+		}
 	}
 }
