@@ -96,6 +96,8 @@ type Main struct {
 	SettingsService  *sqldb.SettingsService
 	MessageService   *sqldb.MessageService
 	AuditService     *sqldb.AuditService
+	IntakeService    *sqldb.IntakeService
+	OutboxService    *sqldb.OutboxService
 
 	// HTTPServer is set by Run for serve.
 	HTTPServer *web.Server
@@ -252,6 +254,7 @@ func init() {
 		userAddCommand, userListCommand, userPasswdCommand,
 		auditVerifyCommand,
 		complaintAddCommand, complaintListCommand, showCommand,
+		importCommand,
 		settingsGetCommand, settingsSetCommand,
 		demoCommand, versionCommand,
 	}
@@ -565,6 +568,8 @@ func (m *Main) openStore(ctx context.Context, create bool) error {
 	m.SettingsService = sqldb.NewSettingsService(db)
 	m.MessageService = sqldb.NewMessageService(db)
 	m.AuditService = sqldb.NewAuditService(db)
+	m.IntakeService = newIntakeService(db, nil)
+	m.OutboxService = sqldb.NewOutboxService(db)
 	return nil
 }
 

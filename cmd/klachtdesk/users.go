@@ -22,8 +22,11 @@ type options struct {
 	// complaint add
 	complaint complaintFlags
 
-	// show
+	// show, import
 	json bool
+
+	// import
+	batch int
 
 	// demo
 	count int
