@@ -12,7 +12,9 @@ type ThreadMatch struct {
 	// In-Reply-To or References name (for a delivery report: the letter it
 	// reports on). Our Message-IDs carry a random part, so this is strong.
 	ByHeader *Complaint
-	// BySubject is the complaint whose reference the subject carries.
+	// BySubject is the complaint whose reference the subject carries, or
+	// whose received mail the mail's In-Reply-To names (a follow-up to the
+	// complainant's own mail): a weak match, verified by the sender.
 	BySubject *Complaint
 }
 

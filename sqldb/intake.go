@@ -289,6 +289,24 @@ func threadMatch(ctx context.Context, tx *Tx, m *klachtdesk.InboundMail, u *klac
 			}
 		}
 	}
+	if match.ByHeader == nil && len(ids) > 0 {
+		// A follow-up to the complainant's own earlier mail. Their
+		// Message-IDs are not ours, so this is only as strong as a
+		// reference in the subject: verified by the sender's address.
+		var ref string
+		err := tx.QueryRowContext(ctx, `SELECT c.reference FROM messages m JOIN complaints c ON c.id = m.complaint_id
+			WHERE m.direction = 'in' AND m.message_id IN (`+placeholders(len(ids))+`) ORDER BY m.id DESC LIMIT 1`, ids...).Scan(&ref)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return match, fmt.Errorf("thread by Message-ID: %w", err)
+		default:
+			if match.BySubject, err = findComplaintByReference(ctx, tx, ref, u); err != nil {
+				return match, err
+			}
+			return match, nil
+		}
+	}
 	for i, ref := range klachtdesk.FindReferences(m.Subject) {
 		if i == 5 {
 			break

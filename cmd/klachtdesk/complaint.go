@@ -293,6 +293,14 @@ type complaintView struct {
 	Overdue     bool                           `json:"overdue"`
 	Events      []*klachtdesk.Event            `json:"events"`
 	Messages    []messageView                  `json:"messages"`
+	// Undeliverable is set when a letter to the complainant's address
+	// bounced: staff must find another way to reach them.
+	Undeliverable *undeliverableView `json:"undeliverable,omitempty"`
+}
+
+type undeliverableView struct {
+	Since  time.Time `json:"since"`
+	Reason string    `json:"reason"`
 }
 
 // messageView is one message as show prints it.
@@ -304,7 +312,15 @@ type messageView struct {
 	To          string    `json:"to,omitempty"`
 	Subject     string    `json:"subject,omitempty"`
 	Text        string    `json:"text"`
+	Quoted      string    `json:"quoted,omitempty"`
 	Attachments []string  `json:"attachments"`
+	MessageID   string    `json:"message_id,omitempty"`
+	// Auto is auto_reply or bounce for a message a machine wrote;
+	// Unverified marks a reply from an address that is not the
+	// complainant's, matched on the subject reference alone.
+	Auto       string               `json:"auto,omitempty"`
+	Unverified bool                 `json:"unverified,omitempty"`
+	Delivery   *klachtdesk.Delivery `json:"delivery,omitempty"`
 }
 
 // deadlineNames orders the deadlines as the procedure meets them.
@@ -355,11 +371,21 @@ func (m *Main) runShow(ctx context.Context) error {
 	}
 	for _, msg := range messages {
 		mv := messageView{At: msg.At, Direction: string(msg.Direction), Channel: string(msg.Channel),
-			From: msg.From, To: msg.To, Subject: msg.Subject, Text: msg.Text, Attachments: []string{}}
+			From: msg.From, To: msg.To, Subject: msg.Subject, Text: msg.Text, Quoted: msg.Quoted, Attachments: []string{},
+			MessageID: msg.MessageID, Auto: string(msg.Auto), Unverified: msg.Unverified, Delivery: msg.Delivery}
 		for _, a := range msg.Attachments {
 			mv.Attachments = append(mv.Attachments, a.Filename)
 		}
 		view.Messages = append(view.Messages, mv)
+	}
+	if cp := c.Complainant; cp != nil && cp.Email != "" {
+		since, reason, err := m.OutboxService.AddressStatus(ctx, cp.Email)
+		if err != nil {
+			return err
+		}
+		if !since.IsZero() {
+			view.Undeliverable = &undeliverableView{Since: since, Reason: reason}
+		}
 	}
 	if m.opts.json {
 		enc := json.NewEncoder(m.Stdout)
@@ -419,6 +445,9 @@ func writeComplaint(out io.Writer, v complaintView, loc *time.Location, users ma
 			who += " <" + cp.Email + ">"
 		}
 		row("Complainant:", "%s, %s, %s", who, cp.Type, cp.Language)
+		if u := v.Undeliverable; u != nil {
+			row("Undeliverable:", "ONBESTELBAAR / UNDELIVERABLE since %s: %s", local(u.Since), dash(oneLine(u.Reason)))
+		}
 		for _, extra := range []struct{ label, value string }{
 			{"Address:", cp.PostalAddress}, {"Phone:", cp.Phone}, {"Customer no.:", cp.CustomerNumber},
 		} {
@@ -503,7 +532,28 @@ func writeComplaint(out io.Writer, v complaintView, loc *time.Location, users ma
 	if len(v.Messages) > 0 {
 		b.WriteString("\nMessages:\n")
 		for _, msg := range v.Messages {
-			fmt.Fprintf(&b, "  %s  %s  %s  %s\n", local(msg.At), msg.Direction, dash(msg.From), dash(oneLine(msg.Subject)))
+			var marks []string
+			if msg.Auto != "" {
+				marks = append(marks, msg.Auto)
+			}
+			if msg.Unverified {
+				marks = append(marks, "UNVERIFIED SENDER")
+			}
+			if d := msg.Delivery; d != nil {
+				mark := "letter " + string(d.State)
+				if d.Reason != "" && d.State != klachtdesk.LetterSent {
+					mark += ": " + oneLine(d.Reason)
+				}
+				marks = append(marks, mark)
+			}
+			who := msg.From
+			if msg.Direction == string(klachtdesk.Outbound) {
+				who = "to " + msg.To
+			}
+			fmt.Fprintf(&b, "  %s  %s  %s  %s\n", local(msg.At), msg.Direction, dash(who), dash(oneLine(msg.Subject)))
+			if len(marks) > 0 {
+				fmt.Fprintf(&b, "    [%s]\n", strings.Join(marks, "; "))
+			}
 			if len(msg.Attachments) > 0 {
 				fmt.Fprintf(&b, "    attachments: %s\n", strings.Join(msg.Attachments, ", "))
 			}

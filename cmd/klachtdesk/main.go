@@ -254,7 +254,7 @@ func init() {
 		userAddCommand, userListCommand, userPasswdCommand,
 		auditVerifyCommand,
 		complaintAddCommand, complaintListCommand, showCommand,
-		importCommand,
+		importCommand, fetchCommand, deliverCommand,
 		settingsGetCommand, settingsSetCommand,
 		demoCommand, versionCommand,
 	}
@@ -398,11 +398,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // envVars maps flags to their environment variables.
 var envVars = map[string]string{
-	"data":       "KLACHTDESK_DATA",
-	"db":         "KLACHTDESK_DB",
-	"log-format": "KLACHTDESK_LOG_FORMAT",
-	"log-level":  "KLACHTDESK_LOG_LEVEL",
-	"addr":       "KLACHTDESK_ADDR",
+	"data":        "KLACHTDESK_DATA",
+	"db":          "KLACHTDESK_DB",
+	"log-format":  "KLACHTDESK_LOG_FORMAT",
+	"log-level":   "KLACHTDESK_LOG_LEVEL",
+	"addr":        "KLACHTDESK_ADDR",
+	"mail-config": "KLACHTDESK_MAIL_CONFIG",
 }
 
 // secretEnv are the variables that may instead name a file holding the

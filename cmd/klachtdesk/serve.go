@@ -32,6 +32,7 @@ Endpoints: / (start page), /healthz (liveness), /readyz (database answers),
 `,
 	flags: func(m *Main, fs *flag.FlagSet) {
 		fs.StringVar(&m.Config.Addr, "addr", DefaultAddr, "`HOST:PORT` to listen on")
+		mailFlag(m, fs)
 	},
 	store: storeWrite,
 	run:   (*Main).runServe,
@@ -56,6 +57,10 @@ func (m *Main) runServe(ctx context.Context) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	m.cancel, m.done = cancel, ctx.Done()
+	if err := m.startMail(ctx); err != nil {
+		cancel()
+		return err
+	}
 	m.HTTPServer = web.NewServer(m.Logger, m.DB)
 
 	m.wg.Add(2)

@@ -28,6 +28,10 @@ type options struct {
 	// import
 	batch int
 
+	// serve, fetch, deliver
+	mailConfig string
+	once       bool
+
 	// demo
 	count int
 	seed  uint64

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/intake"
+	"github.com/klachtdesk/klachtdesk/mailsend"
+	"github.com/klachtdesk/klachtdesk/outbox"
+)
+
+// MailConfig is the mail configuration file (--mail-config): the IMAP
+// mailboxes intake reads and the SMTP server letters leave through.
+type MailConfig struct {
+	IMAP []intake.Mailbox `json:"imap"`
+	SMTP *SMTPConfig      `json:"smtp"`
+}
+
+// SMTPConfig is the "smtp" object of the mail configuration.
+type SMTPConfig struct {
+	Host         string `json:"host"`
+	Port         int    `json:"port"`
+	TLS          string `json:"tls"` // starttls (default), tls, none
+	Username     string `json:"username,omitempty"`
+	Password     string `json:"password,omitempty"`
+	PasswordFile string `json:"password_file,omitempty"`
+	From         string `json:"from"`
+	FromName     string `json:"from_name,omitempty"`
+	HelloName    string `json:"hello_name,omitempty"`
+}
+
+// loadMailConfig reads and checks the mail configuration; "" is none.
+func loadMailConfig(path string) (*MailConfig, error) {
+	cfg := &MailConfig{}
+	if path == "" {
+		return cfg, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("mail configuration: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(cfg); err != nil {
+		return nil, fmt.Errorf("mail configuration %s: %w", path, err)
+	}
+	for i := range cfg.IMAP {
+		if err := cfg.IMAP[i].Check(); err != nil {
+			return nil, fmt.Errorf("mail configuration %s: %w", path, err)
+		}
+	}
+	if s := cfg.SMTP; s != nil {
+		if s.Password != "" && s.PasswordFile != "" {
+			return nil, fmt.Errorf("mail configuration %s: smtp: give password or password_file, not both", path)
+		}
+		if s.PasswordFile != "" {
+			pw, err := os.ReadFile(s.PasswordFile)
+			if err != nil {
+				return nil, fmt.Errorf("mail configuration %s: smtp password file: %w", path, err)
+			}
+			s.Password = strings.TrimRight(string(pw), "\r\n")
+		}
+	}
+	return cfg, nil
+}
+
+// ownAddresses are the addresses mail from which is never a complaint:
+// the mailboxes read and the sender of our letters.
+func (c *MailConfig) ownAddresses() []string {
+	var own []string
+	for _, mb := range c.IMAP {
+		if strings.Contains(mb.Username, "@") {
+			own = append(own, mb.Username)
+		}
+	}
+	if c.SMTP != nil && c.SMTP.From != "" {
+		own = append(own, c.SMTP.From)
+	}
+	return own
+}
+
+// sender returns the SMTP sender of the configuration.
+func (c *MailConfig) sender() (*mailsend.Sender, error) {
+	s := c.SMTP
+	return mailsend.New(mailsend.Config{
+		Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: s.Password,
+		From: s.From, FromName: s.FromName, HelloName: s.HelloName,
+	})
+}
+
+// mailFlag adds --mail-config.
+func mailFlag(m *Main, fs *flag.FlagSet) {
+	fs.StringVar(&m.opts.mailConfig, "mail-config", "", "mail configuration `FILE` (IMAP mailboxes, SMTP server); see docs/mail.md")
+}
+
+// prepareMail loads the mail configuration and points intake at our own
+// addresses.
+func (m *Main) prepareMail() (*MailConfig, error) {
+	cfg, err := loadMailConfig(m.opts.mailConfig)
+	if err != nil {
+		return nil, err
+	}
+	m.IntakeService.Own = cfg.ownAddresses()
+	return cfg, nil
+}
+
+// imapSources returns one source per configured mailbox.
+func (m *Main) imapSources(cfg *MailConfig, report func(intake.Result)) []*intake.IMAPSource {
+	var out []*intake.IMAPSource
+	for _, mb := range cfg.IMAP {
+		out = append(out, &intake.IMAPSource{Mailbox: mb, Store: m.IntakeService, Logger: m.Logger, Report: report})
+	}
+	return out
+}
+
+// outboxWorker returns the delivery worker of the configuration.
+func (m *Main) outboxWorker(cfg *MailConfig) (*outbox.Worker, error) {
+	sender, err := cfg.sender()
+	if err != nil {
+		return nil, err
+	}
+	return &outbox.Worker{
+		Outbox: m.OutboxService,
+		Send: func(ctx context.Context, l *klachtdesk.OutgoingLetter) error {
+			return sender.Send(ctx, letterOf(l))
+		},
+		Permanent:     mailsend.Permanent,
+		ConfigProblem: mailsend.ConfigProblem,
+		Logger:        m.Logger,
+	}, nil
+}
+
+// letterOf is the mail of an outgoing letter: automatic letters say so
+// (RFC 3834), so that well-behaved auto-responders do not answer them.
+func letterOf(l *klachtdesk.OutgoingLetter) mailsend.Letter {
+	h := map[string]string{"X-Klachtdesk-Reference": l.Reference}
+	if l.Automatic {
+		h["Auto-Submitted"] = "auto-replied"
+		h["X-Auto-Response-Suppress"] = "All"
+	}
+	out := mailsend.Letter{
+		MessageID: l.MessageID, To: l.To, Subject: l.Subject, Text: l.Text,
+		Language: string(l.Language), Headers: h, Date: l.CreatedAt,
+	}
+	if l.InReplyTo != "" {
+		out.InReplyTo, out.References = l.InReplyTo, []string{l.InReplyTo}
+	}
+	return out
+}
+
+var fetchCommand = &command{
+	name:     "fetch",
+	synopsis: "take the mail of the configured IMAP mailboxes",
+	usage: `Usage: klachtdesk fetch --mail-config FILE [--once] [--json]
+
+Reads the IMAP mailboxes of the mail configuration, as serve does in the
+background: every mail is taken (and durably stored) before it is moved to
+the processed folder. With --once it checks each mailbox once and exits;
+without, it waits for new mail (IDLE, or polling) until stopped.
+With --json it prints one line per mail, as import does.
+`,
+	flags: func(m *Main, fs *flag.FlagSet) {
+		mailFlag(m, fs)
+		fs.BoolVar(&m.opts.once, "once", false, "check each mailbox once and exit")
+		fs.BoolVar(&m.opts.json, "json", false, "print one JSON line per mail")
+	},
+	store: storeWrite,
+	run: func(m *Main, ctx context.Context) error {
+		cfg, err := m.prepareMail()
+		if err != nil {
+			return err
+		}
+		if len(cfg.IMAP) == 0 {
+			return usagef("fetch needs --mail-config naming at least one IMAP mailbox")
+		}
+		enc := json.NewEncoder(m.Stdout)
+		counts := map[klachtdesk.Outcome]int{}
+		report := func(r intake.Result) {
+			counts[r.Outcome]++
+			if m.opts.json {
+				enc.Encode(r)
+			}
+		}
+		sources := m.imapSources(cfg, report)
+		if m.opts.once {
+			var errs []error
+			for _, s := range sources {
+				if _, err := s.Sync(ctx); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %w", s.Mailbox.Name(), err))
+				}
+				s.Close()
+			}
+			fmt.Fprintln(m.Stderr, importSummary(counts))
+			return errors.Join(errs...)
+		}
+		done := make(chan struct{})
+		for _, s := range sources {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				s.Run(ctx)
+			}()
+		}
+		for range sources {
+			<-done
+		}
+		return nil
+	},
+}
+
+var deliverCommand = &command{
+	name:     "deliver",
+	synopsis: "send the letters waiting in the outbox",
+	usage: `Usage: klachtdesk deliver --mail-config FILE [--once]
+
+Delivers the letters in the outbox over the configured SMTP server, as
+serve does in the background. A temporary failure is retried with growing
+pauses; a permanent one is recorded on the complaint. With --once it sends
+what is due now and exits.
+`,
+	flags: func(m *Main, fs *flag.FlagSet) {
+		mailFlag(m, fs)
+		fs.BoolVar(&m.opts.once, "once", false, "send what is due now and exit")
+	},
+	store: storeWrite,
+	run: func(m *Main, ctx context.Context) error {
+		cfg, err := m.prepareMail()
+		if err != nil {
+			return err
+		}
+		if cfg.SMTP == nil {
+			return usagef("deliver needs --mail-config with an smtp server")
+		}
+		w, err := m.outboxWorker(cfg)
+		if err != nil {
+			return err
+		}
+		if !m.opts.once {
+			return w.Run(ctx)
+		}
+		var total outbox.Stats
+		for {
+			st, err := w.DeliverDue(ctx)
+			total.Sent, total.Retried, total.Failed = total.Sent+st.Sent, total.Retried+st.Retried, total.Failed+st.Failed
+			if err != nil {
+				return err
+			}
+			if st.Sent+st.Retried+st.Failed == 0 {
+				break
+			}
+		}
+		_, err = fmt.Fprintf(m.Stdout, "verzonden %d, later opnieuw %d, mislukt %d / sent %d, retry later %d, failed %d\n",
+			total.Sent, total.Retried, total.Failed, total.Sent, total.Retried, total.Failed)
+		return err
+	},
+}
+
+// startMail runs intake and delivery in the background of serve, when the
+// mail configuration has them.
+func (m *Main) startMail(ctx context.Context) error {
+	cfg, err := m.prepareMail()
+	if err != nil {
+		return err
+	}
+	for _, s := range m.imapSources(cfg, nil) {
+		m.wg.Go(func() { s.Run(ctx) })
+		m.Logger.Info("IMAP intake started", "mailbox", s.Mailbox.Name())
+	}
+	if cfg.SMTP != nil {
+		w, err := m.outboxWorker(cfg)
+		if err != nil {
+			return err
+		}
+		m.wg.Go(func() { w.Run(ctx) })
+		m.Logger.Info("outbox delivery started", "smtp", fmt.Sprintf("%s:%d", cfg.SMTP.Host, cfg.SMTP.Port))
+	} else {
+		m.Logger.Info("no SMTP server configured: letters wait in the outbox", "hint", "--mail-config")
+	}
+	return nil
+}

@@ -1,0 +1,438 @@
+package intake
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/mailparse"
+)
+
+// Mailbox is an IMAP mailbox intake reads.
+type Mailbox struct {
+	Host string `json:"host"`
+	Port int    `json:"port"` // default 993 for tls, 143 otherwise
+	// TLS is "tls" (implicit, the default), "starttls", or "none" (only
+	// for a server on the same machine).
+	TLS          string `json:"tls"`
+	Username     string `json:"username"`
+	Password     string `json:"password,omitempty"`
+	PasswordFile string `json:"password_file,omitempty"`
+	// Folder is read (default INBOX). Taken mail is moved to Processed
+	// (default "Klachtdesk/Verwerkt"), mail that could not be processed
+	// to Quarantine (default "Klachtdesk/Quarantaine"). With Processed
+	// "-", mail stays where it is and is flagged instead (\Seen and
+	// $KlachtdeskTaken); so it is, too, on a server without MOVE.
+	Folder     string `json:"folder,omitempty"`
+	Processed  string `json:"processed_folder,omitempty"`
+	Quarantine string `json:"quarantine_folder,omitempty"`
+	// PollInterval is the wait between checks when the server has no
+	// IDLE, and the longest IDLE before a fresh check (default 1 min).
+	PollInterval Duration `json:"poll_interval,omitzero"`
+
+	// RootCAs verifies the server (nil: the system's roots); for tests.
+	RootCAs *x509.CertPool `json:"-"`
+}
+
+// Duration is a time.Duration written as "90s" or "5m" in configuration.
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// takenFlag marks mail taken where it could not be moved.
+const takenFlag imap.Flag = "$KlachtdeskTaken"
+
+// Name identifies the mailbox in the state table and in logs:
+// user@host:port/folder.
+func (mb *Mailbox) Name() string {
+	return fmt.Sprintf("%s@%s:%d/%s", mb.Username, mb.Host, mb.Port, mb.Folder)
+}
+
+// Check fills in defaults and reports the first configuration problem.
+func (mb *Mailbox) Check() error {
+	if mb.TLS == "" {
+		mb.TLS = "tls"
+	}
+	switch mb.TLS {
+	case "tls", "starttls", "none":
+	default:
+		return fmt.Errorf("IMAP mailbox %s: tls must be tls, starttls or none, not %q", mb.Host, mb.TLS)
+	}
+	if mb.Port == 0 {
+		mb.Port = 143
+		if mb.TLS == "tls" {
+			mb.Port = 993
+		}
+	}
+	if mb.Folder == "" {
+		mb.Folder = "INBOX"
+	}
+	if mb.Processed == "" {
+		mb.Processed = "Klachtdesk/Verwerkt"
+	}
+	if mb.Quarantine == "" {
+		mb.Quarantine = "Klachtdesk/Quarantaine"
+	}
+	if mb.PollInterval <= 0 {
+		mb.PollInterval = Duration(time.Minute)
+	}
+	switch {
+	case mb.Host == "":
+		return errors.New("IMAP mailbox: host is required")
+	case mb.Username == "":
+		return fmt.Errorf("IMAP mailbox %s: username is required", mb.Host)
+	case mb.Password != "" && mb.PasswordFile != "":
+		return fmt.Errorf("IMAP mailbox %s: give password or password_file, not both", mb.Host)
+	case mb.Processed == mb.Folder || mb.Quarantine == mb.Folder:
+		return fmt.Errorf("IMAP mailbox %s: processed and quarantine folders must differ from %s", mb.Host, mb.Folder)
+	}
+	if mb.PasswordFile != "" {
+		b, err := os.ReadFile(mb.PasswordFile)
+		if err != nil {
+			return fmt.Errorf("IMAP mailbox %s: password file: %w", mb.Host, err)
+		}
+		mb.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	return nil
+}
+
+// IMAPSource takes the mail of one IMAP mailbox. A mail is fetched with
+// BODY.PEEK[] (never marked read by the fetch), taken by the store, and only
+// after the store's commit moved out of the folder (or flagged). The UIDs
+// taken are remembered per UIDVALIDITY, so a restart resumes where it
+// stopped; after a UIDVALIDITY change the folder is read again and the
+// store's fingerprints make every mail already taken a duplicate.
+type IMAPSource struct {
+	Mailbox Mailbox
+	Store   klachtdesk.IntakeService
+	Parse   mailparse.Options
+	Logger  *slog.Logger
+	// Report, when set, is called with each result.
+	Report func(Result)
+
+	client *imapclient.Client
+	exists chan uint32
+	// failures counts store refusals per UID: a mail that fails
+	// repeatedly while the store works is quarantined.
+	failures map[imap.UID]int
+}
+
+// maxFailures is how often a mail may fail to be taken before it is
+// quarantined, so that it never blocks the mails behind it.
+const maxFailures = 3
+
+// Run takes mail until ctx ends: a check, then IDLE (or a pause) until new
+// mail arrives, and again. Connection failures are logged and retried with
+// a growing pause.
+func (s *IMAPSource) Run(ctx context.Context) error {
+	if err := s.Mailbox.Check(); err != nil {
+		return err
+	}
+	s.defaults()
+	backoff := time.Second
+	for ctx.Err() == nil {
+		_, err := s.Sync(ctx)
+		if err == nil {
+			backoff = time.Second
+			err = s.wait(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
+			s.Logger.Warn("IMAP intake", "mailbox", s.Mailbox.Name(), "err", err, "retry_in", backoff.String())
+			s.disconnect()
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, 5*time.Minute)
+		}
+	}
+	s.disconnect()
+	return nil
+}
+
+func (s *IMAPSource) defaults() {
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	if s.failures == nil {
+		s.failures = map[imap.UID]int{}
+	}
+}
+
+// Close logs out.
+func (s *IMAPSource) Close() error {
+	s.disconnect()
+	return nil
+}
+
+func (s *IMAPSource) disconnect() {
+	if s.client != nil {
+		s.client.Close()
+		s.client = nil
+	}
+}
+
+func (s *IMAPSource) connect(ctx context.Context) error {
+	if s.client != nil {
+		return nil
+	}
+	mb := &s.Mailbox
+	s.exists = make(chan uint32, 1)
+	exists := s.exists
+	opts := &imapclient.Options{
+		TLSConfig: &tls.Config{ServerName: mb.Host, RootCAs: mb.RootCAs, MinVersion: tls.VersionTLS12},
+		Dialer:    &net.Dialer{Timeout: 30 * time.Second},
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+				if d.NumMessages != nil {
+					select { // runs on the reader goroutine: never block
+					case exists <- *d.NumMessages:
+					default:
+					}
+				}
+			},
+			Fetch: func(*imapclient.FetchMessageData) {},
+		},
+	}
+	addr := net.JoinHostPort(mb.Host, strconv.Itoa(mb.Port))
+	var (
+		c   *imapclient.Client
+		err error
+	)
+	switch mb.TLS {
+	case "tls":
+		c, err = imapclient.DialTLS(addr, opts)
+	case "starttls":
+		c, err = imapclient.DialStartTLS(addr, opts)
+	default:
+		c, err = imapclient.DialInsecure(addr, opts)
+	}
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", addr, err)
+	}
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	if err := c.Login(mb.Username, mb.Password).Wait(); err != nil {
+		c.Close()
+		return fmt.Errorf("log in to %s as %s: %w", addr, mb.Username, err)
+	}
+	s.client = c
+	return nil
+}
+
+// Sync takes every mail in the folder not taken before and returns how many
+// it handed to the store.
+func (s *IMAPSource) Sync(ctx context.Context) (int, error) {
+	if err := s.Mailbox.Check(); err != nil {
+		return 0, err
+	}
+	s.defaults()
+	if err := s.connect(ctx); err != nil {
+		return 0, err
+	}
+	c := s.client
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	mb := &s.Mailbox
+	sel, err := c.Select(mb.Folder, nil).Wait()
+	if err != nil {
+		return 0, fmt.Errorf("select %s: %w", mb.Folder, err)
+	}
+	validity, last, err := s.Store.MailboxState(ctx, mb.Name())
+	if err != nil {
+		return 0, err
+	}
+	if validity != sel.UIDValidity {
+		if validity != 0 {
+			s.Logger.Warn("IMAP UIDVALIDITY changed: reading the folder again; mail taken before counts as duplicate",
+				"mailbox", mb.Name(), "was", validity, "now", sel.UIDValidity)
+		}
+		validity, last = sel.UIDValidity, 0
+		if err := s.Store.SetMailboxState(ctx, mb.Name(), validity, last); err != nil {
+			return 0, err
+		}
+	}
+	if sel.NumMessages == 0 {
+		return 0, nil
+	}
+	data, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(last + 1), Stop: 0}}}}, nil).Wait()
+	if err != nil {
+		return 0, fmt.Errorf("search %s: %w", mb.Folder, err)
+	}
+	uids := slices.DeleteFunc(data.AllUIDs(), func(u imap.UID) bool { return uint32(u) <= last }) // "N:*" includes the last UID
+	slices.Sort(uids)
+	canMove := c.Caps().Has(imap.CapMove) && mb.Processed != "-"
+	if canMove {
+		for _, folder := range []string{mb.Processed, mb.Quarantine} {
+			if err := s.ensureFolder(folder); err != nil {
+				return 0, err
+			}
+		}
+	}
+	n := 0
+	for _, uid := range uids {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		taken, quarantined, err := s.takeOne(ctx, uid)
+		if err != nil {
+			return n, err
+		}
+		if !taken {
+			continue
+		}
+		n++
+		target := mb.Processed
+		if quarantined {
+			target = mb.Quarantine
+		}
+		if err := s.release(uid, target, canMove); err != nil {
+			return n, err
+		}
+		if err := s.Store.SetMailboxState(ctx, mb.Name(), validity, uint32(uid)); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// takeOne fetches one mail and hands it to the store. taken reports whether
+// the store now holds it durably (so the source may let go of it).
+func (s *IMAPSource) takeOne(ctx context.Context, uid imap.UID) (taken, quarantined bool, err error) {
+	body := &imap.FetchItemBodySection{Peek: true}
+	msgs, err := s.client.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{
+		UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{body},
+	}).Collect()
+	if err != nil {
+		return false, false, fmt.Errorf("fetch UID %d: %w", uid, err)
+	}
+	if len(msgs) == 0 {
+		return false, false, nil // expunged meanwhile
+	}
+	raw := msgs[0].FindBodySection(body)
+	source := fmt.Sprintf("imap:%s uid %d", s.Mailbox.Name(), uid)
+	it := Item{Source: source, ReceivedAt: msgs[0].InternalDate, Raw: raw}
+	if raw == nil {
+		it.Err = errors.New("the server sent no body")
+	}
+	p := &Pipeline{Store: s.Store, Batch: 1, Workers: 1, Parse: s.Parse}
+	items := make(chan Item, 1)
+	items <- it
+	close(items)
+	var res Result
+	if err := p.Run(ctx, items, func(r Result) { res = r }); err != nil {
+		// The store failed: leave the mail where it is, unless it keeps
+		// failing on its own while the store otherwise works.
+		s.failures[uid]++
+		if s.failures[uid] < maxFailures {
+			return false, false, err
+		}
+		res = Result{Source: source, Outcome: klachtdesk.OutcomeError}
+		reason := fmt.Sprintf("failed %d times: %v", s.failures[uid], err)
+		if qerr := s.Store.Quarantine(ctx, klachtdesk.IncomingMail{Source: source, ReceivedAt: it.ReceivedAt, Raw: raw}, reason); qerr != nil {
+			return false, false, err
+		}
+		res.Reason, res.Taken = "quarantined: "+reason, true
+	}
+	if it.Err != nil && !res.Taken {
+		// Unreadable here: quarantine what there is, so the mails behind
+		// it are not blocked.
+		if err := s.Store.Quarantine(ctx, klachtdesk.IncomingMail{Source: source, ReceivedAt: it.ReceivedAt, Raw: raw}, it.Err.Error()); err != nil {
+			return false, false, err
+		}
+		res.Reason, res.Taken = "quarantined: "+it.Err.Error(), true
+	}
+	delete(s.failures, uid)
+	if s.Report != nil {
+		s.Report(res)
+	}
+	s.Logger.Info("mail taken", "source", source, "outcome", res.Outcome, "reference", res.Reference, "reason", res.Reason)
+	return res.Taken, res.Outcome == klachtdesk.OutcomeError, nil
+}
+
+// release lets go of a taken mail: moved to target, or flagged where it
+// cannot be moved.
+func (s *IMAPSource) release(uid imap.UID, target string, canMove bool) error {
+	set := imap.UIDSetNum(uid)
+	if canMove {
+		md, err := s.client.Move(set, target).Wait()
+		if err != nil {
+			return fmt.Errorf("move UID %d to %s: %w", uid, target, err)
+		}
+		_ = md // a nil error with no source UIDs means the mail was gone already
+		return nil
+	}
+	err := s.client.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen, takenFlag}}, nil).Close()
+	if err != nil {
+		return fmt.Errorf("flag UID %d: %w", uid, err)
+	}
+	return nil
+}
+
+// ensureFolder creates a folder unless it exists.
+func (s *IMAPSource) ensureFolder(name string) error {
+	err := s.client.Create(name, nil).Wait()
+	var ie *imap.Error
+	if err == nil || errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAlreadyExists || strings.Contains(strings.ToLower(ie.Text), "exists")) {
+		return nil
+	}
+	return fmt.Errorf("create folder %s: %w", name, err)
+}
+
+// wait blocks until new mail may have arrived: IDLE where the server offers
+// it, else a pause of PollInterval.
+func (s *IMAPSource) wait(ctx context.Context) error {
+	interval := time.Duration(s.Mailbox.PollInterval)
+	if s.client == nil || !s.client.Caps().Has(imap.CapIdle) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(interval):
+		}
+		return nil
+	}
+	// Drain a notification that arrived while syncing.
+	select {
+	case <-s.exists:
+	default:
+	}
+	idle, err := s.client.Idle()
+	if err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-s.exists:
+	case <-time.After(interval):
+	}
+	if err := idle.Close(); err != nil {
+		return fmt.Errorf("end idle: %w", err)
+	}
+	if err := idle.Wait(); err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	return nil
+}
