@@ -131,7 +131,9 @@ func (m *Main) outboxWorker(cfg *MailConfig) (*outbox.Worker, error) {
 		Send: func(ctx context.Context, l *klachtdesk.OutgoingLetter) error {
 			return sender.Send(ctx, letterOf(l))
 		},
-		Permanent:     mailsend.Permanent,
+		Permanent: func(err error) bool {
+			return mailsend.Permanent(err) || errors.Is(err, mailsend.ErrInvalidLetter)
+		},
 		ConfigProblem: mailsend.ConfigProblem,
 		Logger:        m.Logger,
 	}, nil

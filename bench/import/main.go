@@ -1,0 +1,165 @@
+// Command import measures mail intake end to end: parse, raw stored,
+// complaint, event, acknowledgement in the outbox, each durable
+// (synchronous=FULL) before it counts. It prints complaints per second and
+// the process's peak memory.
+//
+//	go run ./bench/import -mode one        # one mail per transaction, one parser
+//	go run ./bench/import -mode batch      # concurrent parsing, 100 per commit
+//	go run ./bench/import -mode attach     # every mail with a 200 KB attachment
+//	go run ./bench/import -mode bare       # the same rows by a bare SQL loop
+//
+// Results and the machine they ran on are in docs/benchmarks.md.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/intake"
+	"github.com/klachtdesk/klachtdesk/internal/mailgen"
+	"github.com/klachtdesk/klachtdesk/letter"
+	"github.com/klachtdesk/klachtdesk/sqldb"
+)
+
+func main() {
+	mode := flag.String("mode", "one", "one, batch, attach or bare")
+	n := flag.Int("n", 10000, "number of mails")
+	batch := flag.Int("batch", 100, "mails per transaction in batch and attach modes")
+	flag.Parse()
+	if err := run(*mode, *n, *batch); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(mode string, n, batch int) error {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "klachtdesk-bench-import-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+
+	opt := mailgen.Options{Seed: 1}
+	if mode == "attach" {
+		opt.AttachmentShare, opt.AttachmentSize = 1, 200<<10
+	}
+	mails := mailgen.Generate(n, opt)
+	var bytesTotal, withAttachment int
+	for _, m := range mails {
+		bytesTotal += len(m.Raw)
+		if len(m.Raw) > 20<<10 {
+			withAttachment++
+		}
+	}
+
+	db := sqldb.NewDB(filepath.Join(dir, "data"), "")
+	if err := db.Open(ctx); err != nil {
+		return err
+	}
+	defer db.Close()
+
+	start := time.Now()
+	switch mode {
+	case "bare":
+		if err := bare(ctx, db.Path(), mails); err != nil {
+			return err
+		}
+	case "one", "batch", "attach":
+		store := sqldb.NewIntakeService(db)
+		store.Render = func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
+			l, err := letter.Render(letter.Kind(kind), c, s, "")
+			if err != nil {
+				return "", "", err
+			}
+			return l.Subject, l.Text, nil
+		}
+		p := &intake.Pipeline{Store: store, Batch: 1, Workers: 1}
+		if mode != "one" {
+			p.Batch, p.Workers = batch, 0
+		}
+		items := make(chan intake.Item, 256)
+		go func() {
+			defer close(items)
+			for i, m := range mails {
+				items <- intake.Item{Source: fmt.Sprintf("bench#%d", i), Raw: m.Raw}
+			}
+		}()
+		newOnes := 0
+		if err := p.Run(ctx, items, func(r intake.Result) {
+			if r.Outcome == klachtdesk.OutcomeNew {
+				newOnes++
+			}
+		}); err != nil {
+			return err
+		}
+		if newOnes != n {
+			return fmt.Errorf("%d of %d mails became complaints", newOnes, n)
+		}
+	default:
+		return fmt.Errorf("unknown mode %q", mode)
+	}
+	elapsed := time.Since(start)
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	fmt.Printf("mode=%s mails=%d (%.1f MB, %d with attachment) time=%s rate=%.0f complaints/s peak_rss=%d MB\n",
+		mode, n, float64(bytesTotal)/(1<<20), withAttachment, elapsed.Round(time.Millisecond),
+		float64(n)/elapsed.Seconds(), ru.Maxrss/1024)
+	return nil
+}
+
+// bare inserts, per mail, the rows intake writes (blob, complainant,
+// complaint, event, message, outbox, inbound) with plain statements, one
+// durable transaction per mail: the floor the store is measured against.
+func bare(ctx context.Context, path string, mails []mailgen.Mail) error {
+	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	now := time.Now().UTC().Format("2006-01-02T15:04:05.000000000Z")
+	for i, m := range mails {
+		sum := sha256.Sum256(m.Raw)
+		h := hex.EncodeToString(sum[:])
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		stmts := []struct {
+			q    string
+			args []any
+		}{
+			{`INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, []any{h, len(m.Raw), m.Raw}},
+			{`INSERT INTO complainants (name, email, email_key, type, language, created_at, updated_at) VALUES ('x', ?, ?, 'consumer', 'nl', ?, ?)`,
+				[]any{fmt.Sprintf("b%d@example.nl", i), fmt.Sprintf("b%d@example.nl", i), now, now}},
+			{`INSERT INTO complaints (reference, year, number, state, channel, received_at, receipt_date, language, complainant_id, customer_type, kind, subtype, description, severity, route, version, created_at, updated_at)
+				VALUES (?, 2026, ?, 'received', 'email', ?, '2026-03-02', 'nl', last_insert_rowid(), 'consumer', 'service', 'other', ?, 'normal', 'internal', 1, ?, ?)`,
+				[]any{fmt.Sprintf("KL-2026-%06d", i+1), i + 1, now, string(m.Raw[:min(len(m.Raw), 500)]), now, now}},
+			{`INSERT INTO events (complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash) VALUES (last_insert_rowid(), 'created', 0, 'system', ?, '{}', '{}', '', ?)`, []any{now, h}},
+			{`INSERT INTO messages (complaint_id, direction, channel, text, raw_sha256, at) VALUES (?, 'in', 'email', ?, ?, ?)`, []any{i + 1, string(m.Raw[:min(len(m.Raw), 500)]), h, now}},
+			{`INSERT INTO messages (complaint_id, direction, channel, message_id, subject, text, at) VALUES (?, 'out', 'email', ?, 'ack', 'ack text', ?)`, []any{i + 1, h, now}},
+			{`INSERT INTO outbox (complaint_id, message_row, kind, to_key, automatic, state, next_attempt_at, created_at) VALUES (?, last_insert_rowid(), 'acknowledgement', 'x', 1, 'queued', ?, ?)`, []any{i + 1, now, now}},
+			{`INSERT INTO inbound (fingerprint, raw_sha256, source, received_at, outcome, complaint_id, taken_at) VALUES (?, ?, 'bare', ?, 'new', ?, ?)`, []any{h, h, now, i + 1, now}},
+		}
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("bare insert %d: %w", i, err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/klachtdesk/klachtdesk/internal/mailgen"
+)
+
+// childEnv makes the test binary run the program instead of the tests, so
+// that crash tests can kill a real process without building one.
+const childEnv = "KLACHTDESK_TEST_CHILD"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		os.Exit(NewMain().Execute(context.Background(), os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// child returns the program as a process with args.
+func child(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	return cmd
+}
+
+// crashRuns is the number of kill -9 injections of a crash test:
+// KLACHTDESK_CRASH_RUNS, or def.
+func crashRuns(t *testing.T, def int) int {
+	if s := os.Getenv("KLACHTDESK_CRASH_RUNS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("KLACHTDESK_CRASH_RUNS=%q is not a positive number", s)
+		}
+		return n
+	}
+	return def
+}
+
+// intakeState is what a data folder holds after intake, for comparing a
+// crashed-and-resumed run with a clean one.
+type intakeState struct {
+	inbound    int            // mails recorded
+	outcomes   map[string]int // per outcome
+	complaints int
+	letters    int
+}
+
+func readIntakeState(t *testing.T, dataDir string) intakeState {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(dataDir, "klachtdesk.db")+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st := intakeState{outcomes: map[string]int{}}
+	for _, q := range []struct {
+		sql string
+		dst *int
+	}{
+		{`SELECT COUNT(*) FROM inbound`, &st.inbound},
+		{`SELECT COUNT(*) FROM complaints`, &st.complaints},
+		{`SELECT COUNT(*) FROM outbox`, &st.letters},
+	} {
+		if err := db.QueryRow(q.sql).Scan(q.dst); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	rows, err := db.Query(`SELECT outcome, COUNT(*) FROM inbound GROUP BY outcome`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o string
+		var n int
+		if err := rows.Scan(&o, &n); err != nil {
+			t.Fatal(err)
+		}
+		st.outcomes[o] = n
+	}
+	// Every recorded mail's raw bytes are stored, and every complaint
+	// came from exactly one recorded mail.
+	var missing, orphans, doubled int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM inbound i WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = i.raw_sha256)`).Scan(&missing); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT COUNT(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM inbound i WHERE i.complaint_id = c.id AND i.outcome = 'new')`).Scan(&orphans); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT COUNT(*) FROM (SELECT complaint_id FROM inbound WHERE outcome = 'new' GROUP BY complaint_id HAVING COUNT(*) > 1)`).Scan(&doubled); err != nil {
+		t.Fatal(err)
+	}
+	if missing+orphans+doubled > 0 {
+		t.Errorf("%s: %d mails without raw bytes, %d complaints without their mail, %d complaints from two mails", dataDir, missing, orphans, doubled)
+	}
+	return st
+}
+
+// verifyAudit runs audit verify on dataDir.
+func verifyAudit(t *testing.T, dataDir string) {
+	t.Helper()
+	out, err := child("audit", "verify", "--data", dataDir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "audit trail intact") {
+		t.Errorf("audit verify on %s: %v\n%s", dataDir, err, out)
+	}
+}
+
+// killAfter starts cmd, kills it with SIGKILL after d (unless it ended
+// before) and reports whether the kill hit a running process.
+func killAfter(t *testing.T, cmd *exec.Cmd, d time.Duration) bool {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+		return false
+	case <-time.After(d):
+		cmd.Process.Signal(syscall.SIGKILL)
+		select {
+		case <-done:
+		case <-time.After(hangGuard):
+			t.Fatal("killed child did not end")
+		}
+		return true
+	}
+}
+
+// TestCrashImport kills imports of 300 mails at random moments with
+// SIGKILL and resumes each: afterwards every mail is recorded exactly once
+// with its raw bytes, the outcomes equal those of an uninterrupted import,
+// and the audit trail verifies.
+func TestCrashImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash injection is not short")
+	}
+	runs := crashRuns(t, 70)
+	mails := mailgen.Generate(300, mailgen.Options{Seed: 42, Noise: true})
+	src := t.TempDir()
+	// Half the mails as .eml files, half in one mbox.
+	for i, m := range mails[:150] {
+		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("%03d.eml", i)), m.Raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(src, "zz-rest.mbox"), mailgen.Mbox(mails[150:]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// The reference: one uninterrupted import.
+	refDir := filepath.Join(t.TempDir(), "ref")
+	start := time.Now()
+	if out, err := child("import", "--data", refDir, src).CombinedOutput(); err != nil {
+		t.Fatalf("reference import: %v\n%s", err, out)
+	}
+	full := time.Since(start)
+	want := readIntakeState(t, refDir)
+	if want.inbound != 300-countKind(mails, mailgen.Duplicate) || want.complaints == 0 {
+		t.Fatalf("reference import recorded %+v", want)
+	}
+
+	rng := rand.New(rand.NewPCG(7, 11))
+	hits := 0
+	for run := range runs {
+		dir := filepath.Join(t.TempDir(), "data")
+		batch := []string{"1", "10", "50"}[run%3]
+		delay := time.Duration(rng.Int64N(int64(full)))
+		if killAfter(t, child("import", "--data", dir, "--batch", batch, src), delay) {
+			hits++
+		}
+		if out, err := child("import", "--data", dir, "--batch", batch, src).CombinedOutput(); err != nil {
+			t.Fatalf("run %d: resume after a kill at %s: %v\n%s", run, delay, err, out)
+		}
+		got := readIntakeState(t, dir)
+		if got.inbound != want.inbound || got.complaints != want.complaints || got.letters != want.letters || fmt.Sprint(got.outcomes) != fmt.Sprint(want.outcomes) {
+			t.Errorf("run %d (batch %s, killed after %s): got %+v, want %+v", run, batch, delay, got, want)
+		}
+		verifyAudit(t, dir)
+	}
+	t.Logf("%d runs, %d kills hit a running import (a full import takes %s)", runs, hits, full.Round(time.Millisecond))
+	if hits < runs/2 {
+		t.Errorf("only %d of %d kills hit a running import", hits, runs)
+	}
+}
+
+func countKind(mails []mailgen.Mail, k mailgen.Kind) int {
+	n := 0
+	for _, m := range mails {
+		if m.Kind == k {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,185 @@
+package outbox_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/internal/testpeer"
+	"github.com/klachtdesk/klachtdesk/mailsend"
+	"github.com/klachtdesk/klachtdesk/outbox"
+	"github.com/klachtdesk/klachtdesk/sqldb"
+)
+
+// clock is a settable clock for the store and the worker.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// setup registers n complaints by mail, each queueing an acknowledgement.
+func setup(t *testing.T, n int) (*sqldb.DB, *clock) {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	db := sqldb.NewDB(t.TempDir(), "")
+	db.Now = clk.Now
+	if err := db.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	in := sqldb.NewIntakeService(db)
+	in.Render = func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
+		return "Ontvangstbevestiging van uw klacht [" + c.Reference + "]", "Wij hebben uw klacht ontvangen.", nil
+	}
+	for i := range n {
+		from := fmt.Sprintf("klant%d@example.nl", i)
+		sum := sha256.Sum256([]byte(from))
+		m := &klachtdesk.InboundMail{MessageID: fmt.Sprintf("m%d@x", i), From: klachtdesk.Address{Name: "Klant", Email: from},
+			Subject: "Klacht", Text: "Tekst", NewText: "Tekst", Language: klachtdesk.LanguageDutch, Fingerprint: hex.EncodeToString(sum[:])}
+		if _, err := in.Take(context.Background(), "test", clk.Now(), []byte("raw"+from), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db, clk
+}
+
+func worker(t *testing.T, db *sqldb.DB, clk *clock, srv *testpeer.SMTPServer) *outbox.Worker {
+	t.Helper()
+	host, port, _ := strings.Cut(srv.Addr, ":")
+	var p int
+	fmt.Sscan(port, &p)
+	s, err := mailsend.New(mailsend.Config{Host: host, Port: p, TLS: "none", From: "klachten@example.org", HelloName: "localhost", Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &outbox.Worker{
+		Outbox: sqldb.NewOutboxService(db),
+		Send: func(ctx context.Context, l *klachtdesk.OutgoingLetter) error {
+			return s.Send(ctx, mailsend.Letter{MessageID: l.MessageID, To: l.To, Subject: l.Subject, Text: l.Text,
+				Headers: map[string]string{"Auto-Submitted": "auto-replied"}})
+		},
+		Permanent: mailsend.Permanent,
+		Now:       clk.Now,
+		Jitter:    func() float64 { return 0.5 },
+	}
+}
+
+func deliveries(t *testing.T, db *sqldb.DB, ref string) []*klachtdesk.Delivery {
+	t.Helper()
+	msgs, err := sqldb.NewMessageService(db).ComplaintMessages(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*klachtdesk.Delivery
+	for _, m := range msgs {
+		if m.Delivery != nil {
+			out = append(out, m.Delivery)
+		}
+	}
+	return out
+}
+
+func TestWorker(t *testing.T) {
+	db, clk := setup(t, 3)
+	srv := testpeer.StartSMTP(t, testpeer.SMTPOptions{})
+	w := worker(t, db, clk, srv)
+	ctx := context.Background()
+
+	srv.FailNext("klant1@example.nl", 1, 451) // temporary: retried
+	srv.FailNext("klant2@example.nl", 1, 550) // permanent: failed on the complaint
+	st, err := w.DeliverDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != (outbox.Stats{Sent: 1, Retried: 1, Failed: 1}) {
+		t.Fatalf("first pass = %+v", st)
+	}
+	// Nothing is due until the backoff has passed.
+	if st, _ := w.DeliverDue(ctx); st != (outbox.Stats{}) {
+		t.Errorf("second pass before the backoff = %+v", st)
+	}
+	clk.Advance(2 * time.Minute)
+	if st, err := w.DeliverDue(ctx); err != nil || st != (outbox.Stats{Sent: 1}) {
+		t.Errorf("after the backoff = %+v, %v", st, err)
+	}
+	got := srv.Messages()
+	if len(got) != 2 {
+		t.Fatalf("server received %d letters", len(got))
+	}
+	for _, m := range got {
+		if !strings.HasPrefix(m.MessageID, "kl-2026-") || !strings.Contains(string(m.Data), "Auto-Submitted: auto-replied") {
+			t.Errorf("received %s: %.300s", m.MessageID, m.Data)
+		}
+	}
+	if d := deliveries(t, db, "KL-2026-000003"); len(d) != 1 || d[0].State != klachtdesk.LetterFailed || !strings.Contains(d[0].Reason, "550") {
+		t.Errorf("permanent failure on the complaint: %+v", d[0])
+	}
+	if d := deliveries(t, db, "KL-2026-000002"); d[0].State != klachtdesk.LetterSent || d[0].Attempts != 2 || d[0].SentAt.IsZero() {
+		t.Errorf("retried letter: %+v", d[0])
+	}
+	events, err := sqldb.NewComplaintService(db).ComplaintEvents(ctx, "KL-2026-000003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := events[len(events)-1]; last.Kind != klachtdesk.EventLetterFailed {
+		t.Errorf("last event of the failed letter's complaint = %s", last.Kind)
+	}
+}
+
+func TestWorker_GivesUpAndLeases(t *testing.T) {
+	db, clk := setup(t, 1)
+	srv := testpeer.StartSMTP(t, testpeer.SMTPOptions{})
+	w := worker(t, db, clk, srv)
+	ctx := context.Background()
+	srv.FailNext("", 1000, 421)
+	for range 200 {
+		if _, err := w.DeliverDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(time.Hour)
+	}
+	d := deliveries(t, db, "KL-2026-000001")
+	if d[0].State != klachtdesk.LetterFailed || !strings.Contains(d[0].Reason, "not delivered within 72h") {
+		t.Errorf("after 200 hours of 4xx: %+v", d[0])
+	}
+
+	// A claimed letter is not claimed again within its lease.
+	db2, clk2 := setup(t, 1)
+	ob := sqldb.NewOutboxService(db2)
+	first, err := ob.ClaimLetters(ctx, 10, 5*time.Minute)
+	if err != nil || len(first) != 1 {
+		t.Fatalf("claim = %d, %v", len(first), err)
+	}
+	if again, _ := ob.ClaimLetters(ctx, 10, 5*time.Minute); len(again) != 0 {
+		t.Error("a leased letter was claimed twice")
+	}
+	clk2.Advance(6 * time.Minute)
+	again, err := ob.ClaimLetters(ctx, 10, 5*time.Minute)
+	if err != nil || len(again) != 1 || again[0].MessageID != first[0].MessageID || again[0].Attempts != 2 {
+		t.Errorf("after the lease: %+v, %v", again, err)
+	}
+}
+
+func TestRetryDelay(t *testing.T) {
+	for attempt, want := range map[int]time.Duration{1: time.Minute, 2: 2 * time.Minute, 3: 4 * time.Minute, 8: 2 * time.Hour, 50: 2 * time.Hour} {
+		if got := klachtdesk.RetryDelay(attempt, 0.5); got != want {
+			t.Errorf("RetryDelay(%d) = %s, want %s", attempt, got, want)
+		}
+	}
+	if lo, hi := klachtdesk.RetryDelay(1, 0), klachtdesk.RetryDelay(1, 0.999); lo != 48*time.Second || hi < 71*time.Second || hi > 72*time.Second {
+		t.Errorf("jitter range %s–%s", lo, hi)
+	}
+}
