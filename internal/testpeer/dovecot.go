@@ -41,8 +41,9 @@ type Dovecot struct {
 	conf string // the config file, passed as -c to dovecot and doveadm
 	logf string // Dovecot's own log
 
-	mu  sync.Mutex
-	pid int // master process while running, else 0
+	mu     sync.Mutex
+	cmd    *exec.Cmd     // the master while running, else nil
+	exited chan struct{} // closed when the master has been reaped
 }
 
 // StartDovecot starts a Dovecot instance for t and stops it when t ends.
@@ -122,7 +123,7 @@ func (d *Dovecot) configure() error {
 	// Dovecot refuses to run mail or login processes as root: as root the
 	// mail belongs to nobody and the daemons to the users Debian's
 	// dovecot-core creates; otherwise everything runs as the current user.
-	var internalUser, loginUser, chroot string
+	var internalUser, internalGroup, loginUser, chroot string
 	var mailUID, mailGID int
 	if os.Geteuid() == 0 {
 		for _, name := range []string{"dovecot", "dovenull"} {
@@ -130,7 +131,7 @@ func (d *Dovecot) configure() error {
 				return fmt.Errorf("system user %s missing (created by Debian's dovecot-core): %w", name, err)
 			}
 		}
-		internalUser, loginUser = "dovecot", "dovenull"
+		internalUser, internalGroup, loginUser = "dovecot", "dovecot", "dovenull"
 		mailUID, mailGID = 65534, 65534
 		if u, err := user.Lookup("nobody"); err == nil {
 			mailUID, _ = strconv.Atoi(u.Uid)
@@ -141,7 +142,11 @@ func (d *Dovecot) configure() error {
 		if err != nil {
 			return err
 		}
-		internalUser, loginUser = u.Username, u.Username
+		g, err := user.LookupGroupId(strconv.Itoa(os.Getegid()))
+		if err != nil {
+			return err
+		}
+		internalUser, internalGroup, loginUser = u.Username, g.Name, u.Username
 		mailUID, mailGID = os.Geteuid(), os.Getegid()
 		// Only root can chroot.
 		chroot = "  chroot =\n"
@@ -164,6 +169,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = %[4]s
+default_internal_group = %[11]s
 default_login_user = %[5]s
 first_valid_uid = %[6]d
 mail_location = maildir:~/Maildir
@@ -187,38 +193,51 @@ service imap-login {
 }
 service anvil {
 %[10]s}
-`, port, d.dir, d.logf, internalUser, loginUser, mailUID, passwd, mailGID, mail, chroot)
+`, port, d.dir, d.logf, internalUser, loginUser, mailUID, passwd, mailGID, mail, chroot, internalGroup)
 	return os.WriteFile(d.conf, []byte(conf), 0o644)
 }
 
-// start runs the master and waits until the IMAP port greets.
+// start runs the master in the foreground, as a child of the test
+// process (which reaps it, so no zombie is left for init), in a process
+// group of its own, and waits until the IMAP port greets.
 func (d *Dovecot) start() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.pid != 0 {
-		return fmt.Errorf("already running (pid %d)", d.pid)
+	if d.cmd != nil {
+		return fmt.Errorf("already running (pid %d)", d.cmd.Process.Pid)
 	}
 
-	// The master daemonises and its children keep the output streams open:
-	// a pipe there (CombinedOutput) would never close. A file does not.
+	// Its processes keep the output streams open: a pipe there
+	// (CombinedOutput) would never reach EOF. A file has no such problem.
 	out, err := os.Create(filepath.Join(d.dir, "start.out"))
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command("dovecot", "-c", d.conf)
+	defer out.Close()
+	cmd := exec.Command("dovecot", "-F", "-c", d.conf)
 	cmd.Stdout, cmd.Stderr = out, out
-	err = cmd.Run()
-	out.Close()
-	if err != nil {
-		return fmt.Errorf("dovecot did not start: %w\n%s\n%s", err, readFile(out.Name()), d.logTail())
+	// Pdeathsig stops the server should the test binary die (a test
+	// timeout) before its cleanups run.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("dovecot did not start: %w", err)
 	}
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	d.cmd, d.exited = cmd, exited
 
 	deadline := time.Now().Add(dovecotReadyTimeout)
 	for {
-		if d.pid == 0 {
-			d.pid = d.readPID()
+		select {
+		case <-exited:
+			d.stopLocked() // children it may have left
+			return fmt.Errorf("dovecot exited at start: %v\n%s\n%s", cmd.ProcessState, readFile(out.Name()), d.logTail())
+		default:
 		}
-		if d.pid != 0 && greets(d.Addr) {
+		if greets(d.Addr) {
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -231,7 +250,7 @@ func (d *Dovecot) start() error {
 }
 
 // Stop ends the instance and all its processes (open IMAP sessions see
-// their connection close). It waits until they are gone; a no-op when the
+// their connection close) and waits until they are gone. A no-op when the
 // instance is not running.
 func (d *Dovecot) Stop() {
 	d.mu.Lock()
@@ -240,30 +259,26 @@ func (d *Dovecot) Stop() {
 }
 
 func (d *Dovecot) stopLocked() {
-	pid := d.pid
-	if pid == 0 {
-		pid = d.readPID()
-	}
-	d.pid = 0
-	if pid == 0 {
+	if d.cmd == nil {
 		return
 	}
-	// The master is a session leader (it calls setsid) and its children stay
-	// in its process group, even once reparented. Signalling the whole group
-	// at once also ends IMAP processes that would otherwise outlive the
-	// master while their client stays connected.
-	if pgid, alive := processGroup(pid); alive && pgid != pid {
-		return // the pid now belongs to another process
+	pgid := d.cmd.Process.Pid
+	d.cmd = nil
+	// Signal the whole group: on SIGTERM the master alone waits for its
+	// IMAP processes, and those stay while their client stays connected.
+	// The master reaps its children before it exits.
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case <-d.exited:
+	case <-time.After(dovecotStopTimeout):
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-d.exited
 	}
-	_ = syscall.Kill(-pid, syscall.SIGTERM)
-	if waitGroupGone(pid, dovecotStopTimeout) {
-		return
+	// Processes that outlived the master (only after SIGKILL).
+	if !waitGroupGone(pgid, dovecotStopTimeout) {
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		waitGroupGone(pgid, dovecotStopTimeout)
 	}
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
-	waitGroupGone(pid, dovecotStopTimeout)
-	// A killed master leaves its pid file; a reused pid would make the
-	// next start refuse to run.
-	os.Remove(filepath.Join(d.dir, "run", "master.pid"))
 }
 
 // Restart stops the instance and starts it again on the same port, with
@@ -372,18 +387,6 @@ func (d *Dovecot) doveadm(stdin []byte, args ...string) ([]byte, error) {
 		return out, fmt.Errorf("doveadm %s: %w: %s", strings.Join(args, " "), err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	return out, nil
-}
-
-func (d *Dovecot) readPID() int {
-	b, err := os.ReadFile(filepath.Join(d.dir, "run", "master.pid"))
-	if err != nil {
-		return 0
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || pid <= 1 {
-		return 0
-	}
-	return pid
 }
 
 // logTail returns the end of Dovecot's log, for failure messages.

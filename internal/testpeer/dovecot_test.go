@@ -156,10 +156,9 @@ func TestDovecotStopLeavesNoProcess(t *testing.T) {
 	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	pid := d.readPID()
-	if pid == 0 {
-		t.Fatal("no master pid while running")
-	}
+	d.mu.Lock()
+	pid := d.cmd.Process.Pid
+	d.mu.Unlock()
 	d.Stop()
 	if groupAlive(pid) {
 		t.Errorf("processes of group %d remain after Stop", pid)

@@ -43,6 +43,7 @@ type SMTPServer struct {
 
 	opts   SMTPOptions
 	srv    *smtp.Server
+	ln     net.Listener
 	served chan struct{} // closed when Serve returns
 
 	mu       sync.Mutex
@@ -88,7 +89,7 @@ func StartSMTP(t testing.TB, opts SMTPOptions) *SMTPServer {
 	} else {
 		srv.TLSConfig = opts.TLS
 	}
-	s.srv = srv
+	s.srv, s.ln = srv, ln
 	go func() {
 		defer close(s.served)
 		_ = srv.Serve(ln)
@@ -142,6 +143,8 @@ func (s *SMTPServer) Close() {
 	s.closed = true
 	s.mu.Unlock()
 	_ = s.srv.Close()
+	// Serve registers its listener only once running: close it here too.
+	_ = s.ln.Close()
 	<-s.served
 }
 
@@ -220,7 +223,8 @@ func (se *smtpSession) Auth(mech string) (sasl.Server, error) {
 
 func (se *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
 	if se.s.opts.Username != "" && !se.authed {
-		return smtp.ErrAuthRequired
+		// RFC 4954's reply; go-smtp's ErrAuthRequired says 502.
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
 	}
 	se.from, se.to = from, nil
 	return nil
