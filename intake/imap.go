@@ -32,10 +32,13 @@ type Mailbox struct {
 	Password     string `json:"password,omitempty"`
 	PasswordFile string `json:"password_file,omitempty"`
 	// Folder is read (default INBOX). Taken mail is moved to Processed
-	// (default "Klachtdesk/Verwerkt"), mail that could not be processed
-	// to Quarantine (default "Klachtdesk/Quarantaine"). With Processed
+	// (default "Klachtdesk-Verwerkt"), mail that could not be processed
+	// to Quarantine (default "Klachtdesk-Quarantaine"). With Processed
 	// "-", mail stays where it is and is flagged instead (\Seen and
-	// $KlachtdeskTaken); so it is, too, on a server without MOVE.
+	// $KlachtdeskTaken); so it is, too, on a server without MOVE. The
+	// defaults are top-level names because servers differ in their
+	// hierarchy separator ("/" or "."); a configured name uses the
+	// server's own.
 	Folder     string `json:"folder,omitempty"`
 	Processed  string `json:"processed_folder,omitempty"`
 	Quarantine string `json:"quarantine_folder,omitempty"`
@@ -92,10 +95,10 @@ func (mb *Mailbox) Check() error {
 		mb.Folder = "INBOX"
 	}
 	if mb.Processed == "" {
-		mb.Processed = "Klachtdesk/Verwerkt"
+		mb.Processed = "Klachtdesk-Verwerkt"
 	}
 	if mb.Quarantine == "" {
-		mb.Quarantine = "Klachtdesk/Quarantaine"
+		mb.Quarantine = "Klachtdesk-Quarantaine"
 	}
 	if mb.PollInterval <= 0 {
 		mb.PollInterval = Duration(time.Minute)

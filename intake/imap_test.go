@@ -77,10 +77,10 @@ func TestIMAPSource(t *testing.T) {
 	if n != 5 || countComplaints(t, db) != 5 {
 		t.Fatalf("first sync took %d mails, %d complaints", n, countComplaints(t, db))
 	}
-	if in, done := d.Count(t, "INBOX"), d.Count(t, "Klachtdesk/Verwerkt"); in != 0 || done != 5 {
+	if in, done := d.Count(t, "INBOX"), d.Count(t, "Klachtdesk-Verwerkt"); in != 0 || done != 5 {
 		t.Errorf("after the first sync: INBOX %d, processed %d", in, done)
 	}
-	if seen := d.Seen(t, "Klachtdesk/Verwerkt"); seen != 0 {
+	if seen := d.Seen(t, "Klachtdesk-Verwerkt"); seen != 0 {
 		t.Errorf("%d mails marked read: the fetch must peek", seen)
 	}
 	for _, r := range results {

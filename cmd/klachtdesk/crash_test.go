@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/klachtdesk/klachtdesk/internal/mailgen"
+	"github.com/klachtdesk/klachtdesk/internal/testpeer"
 )
 
 // childEnv makes the test binary run the program instead of the tests, so
@@ -205,4 +206,55 @@ func countKind(mails []mailgen.Mail, k mailgen.Kind) int {
 		}
 	}
 	return n
+}
+
+// TestCrashIMAP kills IMAP intake (klachtdesk fetch) at random moments while
+// it takes mail from a real Dovecot, and resumes it: every mail is taken
+// exactly once, moved out of the inbox only after its commit, its raw bytes
+// stored, and the audit trail verifies.
+func TestCrashIMAP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash injection is not short")
+	}
+	runs := crashRuns(t, 30)
+	d := testpeer.StartDovecot(t)
+	host, port := hostPort(t, d.Addr)
+	cfg := writeMailConfig(t, map[string]any{"imap": []map[string]any{{
+		"host": host, "port": port, "tls": "none", "username": d.User, "password": d.Password,
+	}}})
+	dir := filepath.Join(t.TempDir(), "data")
+	rng := rand.New(rand.NewPCG(13, 17))
+	const perRun = 40
+	total, hits := 0, 0
+	full := 300 * time.Millisecond // how long a fetch of one run's mail takes; measured below
+	for run := range runs {
+		for _, m := range mailgen.Generate(perRun, mailgen.Options{Seed: uint64(1000 + run), Start: time.Date(2026, 3, 2, 8, run, 0, 0, time.UTC)}) {
+			d.Deliver(t, "INBOX", m.Raw)
+		}
+		total += perRun
+		if killAfter(t, child("fetch", "--once", "--data", dir, "--mail-config", cfg), time.Duration(rng.Int64N(int64(full)))) {
+			hits++
+		} else {
+			// The kill came too late: the next run's mails are taken by
+			// a fetch that is killed sooner.
+			full = full * 3 / 4
+		}
+		start := time.Now()
+		if out, err := child("fetch", "--once", "--data", dir, "--mail-config", cfg).CombinedOutput(); err != nil {
+			t.Fatalf("run %d: resume: %v\n%s", run, err, out)
+		}
+		if run == 0 {
+			full = max(full, time.Since(start))
+		}
+		st := readIntakeState(t, dir)
+		if st.inbound != total || st.complaints != total || d.Count(t, "INBOX") != 0 || d.Count(t, "Klachtdesk-Verwerkt") != total {
+			t.Fatalf("run %d: %d mails delivered; store %+v, INBOX %d, processed %d",
+				run, total, st, d.Count(t, "INBOX"), d.Count(t, "Klachtdesk-Verwerkt"))
+		}
+		verifyAudit(t, dir)
+	}
+	t.Logf("%d runs, %d kills hit a running fetch", runs, hits)
+	if hits < runs/2 {
+		t.Errorf("only %d of %d kills hit a running fetch", hits, runs)
+	}
 }

@@ -26,6 +26,10 @@ type SMTPOptions struct {
 	// speak TLS from the start (as port 465 does).
 	TLS         *tls.Config
 	ImplicitTLS bool
+	// Delay is how long the server waits, after it has taken a message,
+	// before it says so: the window in which a sender that dies has
+	// delivered a letter it will not know of.
+	Delay time.Duration
 }
 
 // Received is one message the SMTPServer accepted.
@@ -256,6 +260,7 @@ func (se *smtpSession) Data(r io.Reader) error {
 	se.s.mu.Lock()
 	se.s.msgs = append(se.s.msgs, rec)
 	se.s.mu.Unlock()
+	time.Sleep(se.s.opts.Delay)
 	return nil
 }
 
