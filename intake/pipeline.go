@@ -80,7 +80,7 @@ func (p *Pipeline) Run(ctx context.Context, items <-chan Item, report func(Resul
 		done chan struct{}
 	}
 	jobs := make(chan *job)
-	ordered := make(chan *job, workers*4)
+	ordered := make(chan *job, max(workers*4, batchSize*2))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -149,27 +149,52 @@ func (p *Pipeline) Run(ctx context.Context, items <-chan Item, report func(Resul
 		}
 		return nil
 	}
-	for j := range ordered {
+	// A batch is cut when full, or when the source has nothing more for
+	// a moment (Linger): a slow source never holds taken mail back
+	// unreported, and a fast one fills its batches.
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	defer linger.Stop()
+	for {
+		var j *job
+		select {
+		case next, ok := <-ordered:
+			if !ok {
+				if err := flush(); err != nil {
+					return err
+				}
+				return ctx.Err()
+			}
+			j = next
+		case <-linger.C:
+			if err := flush(); err != nil {
+				cancel()
+				return err
+			}
+			continue
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		select {
 		case <-j.done:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 		batch = append(batch, j)
-		// A batch is cut when full, or when no parsed mail is waiting:
-		// a slow source never holds taken mail back unreported.
-		if len(batch) >= batchSize || len(ordered) == 0 {
+		if len(batch) >= batchSize {
+			linger.Stop()
 			if err := flush(); err != nil {
 				cancel()
 				return err
 			}
+		} else if len(batch) == 1 {
+			linger.Reset(lingerFor)
 		}
 	}
-	if err := flush(); err != nil {
-		return err
-	}
-	return ctx.Err()
 }
+
+// lingerFor is how long a partly filled batch waits for more mail.
+const lingerFor = 20 * time.Millisecond
 
 // take registers a batch. When the batch is refused because of one mail
 // (a domain error, not an unavailable database), the mails are taken one by

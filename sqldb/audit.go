@@ -106,12 +106,20 @@ func (s *AuditService) EventHash(ctx context.Context, id int64) (string, error) 
 // The personal values of a complaint's event are stored encrypted with the
 // complaint's key (seal.go), and it is those stored bytes the hash covers.
 func appendEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
-	var prevHash string
-	err := tx.queryRow(ctx, `UPDATE audit_head SET last_event_id = last_event_id + 1 WHERE id = 1
-		RETURNING last_event_id, last_hash`).Scan(&e.ID, &prevHash)
-	if err != nil {
-		return fmt.Errorf("append %s event: read audit head: %w", e.Kind, err)
+	if !tx.head.loaded {
+		// The first event of a transaction locks the head row (a no-op
+		// update takes the row lock on PostgreSQL; SQLite's transaction
+		// holds the write lock already). Later events of the same
+		// transaction chain on in memory; Commit writes the head once.
+		err := tx.queryRow(ctx, `UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1
+			RETURNING last_event_id, last_hash`).Scan(&tx.head.id, &tx.head.hash)
+		if err != nil {
+			return fmt.Errorf("append %s event: read audit head: %w", e.Kind, err)
+		}
+		tx.head.loaded = true
 	}
+	e.ID = tx.head.id + 1
+	prevHash := tx.head.hash
 	e.At = tx.now
 	if len(e.Before) == 0 {
 		e.Before = []byte("{}")
@@ -133,9 +141,20 @@ func appendEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
 	); err != nil {
 		return fmt.Errorf("append %s event: %w", e.Kind, err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE audit_head SET last_hash = ? WHERE id = 1`, e.Hash); err != nil {
-		return fmt.Errorf("append %s event: update audit head: %w", e.Kind, err)
+	tx.head.id, tx.head.hash, tx.head.dirty = e.ID, e.Hash, true
+	return nil
+}
+
+// flushAuditHead writes the chain's new head before the transaction that
+// appended events commits.
+func flushAuditHead(ctx context.Context, tx *Tx) error {
+	if !tx.head.dirty {
+		return nil
 	}
+	if _, err := tx.exec(ctx, `UPDATE audit_head SET last_event_id = ?, last_hash = ? WHERE id = 1`, tx.head.id, tx.head.hash); err != nil {
+		return fmt.Errorf("update audit head: %w", err)
+	}
+	tx.head.dirty = false
 	return nil
 }
 

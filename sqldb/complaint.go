@@ -110,6 +110,7 @@ func createComplaint(ctx context.Context, tx *Tx, n *klachtdesk.NewComplaint, en
 	if err := insertComplaint(ctx, tx, c, receipt.Year, number); err != nil {
 		return nil, err
 	}
+	tx.created = c.ID
 	// The key that seals the complaint's personal text in the trail is
 	// born with it, so that not even the "created" event holds it in clear.
 	if _, err := newComplaintKey(ctx, tx, c.ID); err != nil {

@@ -196,6 +196,16 @@ type Tx struct {
 	db   *DB
 	now  time.Time
 	keys complaintKeys // complaint keys read or made in this transaction
+	// head is the audit chain's head as this transaction moved it.
+	head struct {
+		loaded, dirty bool
+		id            int64
+		hash          string
+	}
+	// created is the complaint this transaction registered last.
+	created int64
+	// stmts are the cached statements bound to this transaction.
+	stmts map[string]*sql.Stmt
 }
 
 // BeginTx starts a transaction. On SQLite a read-write transaction takes the
@@ -259,8 +269,17 @@ func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 		}
 	}
 	// The transaction's copy is closed with the transaction; the prepared
-	// statement stays cached on the connection.
-	return tx.tx.StmtContext(ctx, s.(*sql.Stmt)), nil
+	// statement stays cached on the connection. A batch runs the same
+	// statements many times: bind each once per transaction.
+	if ts, ok := tx.stmts[query]; ok {
+		return ts, nil
+	}
+	ts := tx.tx.StmtContext(ctx, s.(*sql.Stmt))
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[query] = ts
+	return ts, nil
 }
 
 // exec is ExecContext for the fixed SQL of the services: prepared once.
@@ -298,8 +317,12 @@ func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return s.QueryRowContext(ctx, args...)
 }
 
-// Commit commits the transaction.
+// Commit writes the audit chain's head, if events were appended, and
+// commits the transaction.
 func (tx *Tx) Commit() error {
+	if err := flushAuditHead(context.Background(), tx); err != nil {
+		return err
+	}
 	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}

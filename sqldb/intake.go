@@ -405,7 +405,11 @@ func insertMessage(ctx context.Context, tx *Tx, m *klachtdesk.Message, atts []*k
 	}
 	m.At = m.At.UTC()
 	var messageID any
-	if m.MessageID != "" {
+	if m.MessageID != "" && (m.Direction == klachtdesk.Outbound || m.ComplaintID == tx.created) {
+		// Ours carry a random part; a complaint registered in this
+		// transaction has no messages yet.
+		messageID = m.MessageID
+	} else if m.MessageID != "" {
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE complaint_id = ? AND message_id = ?`, m.ComplaintID, m.MessageID).Scan(&n); err != nil {
 			return fmt.Errorf("store message on %s: %w", reference, err)

@@ -102,14 +102,13 @@ func addressHistory(ctx context.Context, tx *Tx, key string, env klachtdesk.Env)
 		return h, nil
 	}
 	since := env.Now.Add(-time.Duration(env.Settings.AutoLetterWindowHours) * time.Hour)
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM outbox WHERE to_key = ? AND automatic = 1 AND state <> 'held' AND created_at >= ?`,
-		key, formatTime(since)).Scan(&h.AutoLetters); err != nil {
-		return h, fmt.Errorf("count letters to %s: %w", key, err)
-	}
 	var undeliverable sql.NullString
-	err := tx.queryRow(ctx, `SELECT last_auto_submitted, undeliverable_at FROM mail_addresses WHERE email_key = ?`, key).
-		Scan(instantDest{&h.LastAutoSubmitted}, &undeliverable)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	err := tx.queryRow(ctx, `SELECT
+			(SELECT COUNT(*) FROM outbox WHERE to_key = ? AND automatic = 1 AND state <> 'held' AND created_at >= ?),
+			(SELECT last_auto_submitted FROM mail_addresses WHERE email_key = ?),
+			(SELECT undeliverable_at FROM mail_addresses WHERE email_key = ?)`,
+		key, formatTime(since), key, key).Scan(&h.AutoLetters, instantDest{&h.LastAutoSubmitted}, &undeliverable)
+	if err != nil {
 		return h, fmt.Errorf("history of %s: %w", key, err)
 	}
 	h.Undeliverable = undeliverable.Valid

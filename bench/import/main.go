@@ -21,6 +21,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -35,8 +36,18 @@ func main() {
 	mode := flag.String("mode", "one", "one, batch, attach or bare")
 	n := flag.Int("n", 10000, "number of mails")
 	batch := flag.Int("batch", 100, "mails per transaction in batch and attach modes")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to `file`")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*mode, *n, *batch); err != nil {
+		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
 }
