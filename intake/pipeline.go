@@ -52,6 +52,11 @@ type Pipeline struct {
 	// Workers is the number of concurrent parsers (default GOMAXPROCS).
 	Workers int
 	Parse   mailparse.Options
+	// Prestore, when set, is called by the parsing workers with each
+	// parsed mail, to write its large contents beside the one database
+	// writer (sqldb.IntakeService.StoreLarge). An error is left for the
+	// store to meet again when it takes the mail.
+	Prestore func(klachtdesk.IncomingMail) error
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -87,6 +92,9 @@ func (p *Pipeline) Run(ctx context.Context, items <-chan Item, report func(Resul
 			for j := range jobs {
 				if j.item.Err == nil {
 					j.mail = mailparse.Parse(j.item.Raw, p.Parse)
+					if p.Prestore != nil {
+						_ = p.Prestore(klachtdesk.IncomingMail{Source: j.item.Source, Raw: j.item.Raw, Mail: j.mail})
+					}
 				}
 				close(j.done)
 			}

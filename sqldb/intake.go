@@ -17,7 +17,7 @@ import (
 
 // inlineBlobMax is the largest content kept in the blobs table; larger
 // contents are files in the blob store.
-const inlineBlobMax = 1 << 20
+const inlineBlobMax = 128 << 10
 
 // LetterRenderer writes an automatic letter of the given kind for c.
 type LetterRenderer func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (subject, text string, err error)
@@ -80,18 +80,12 @@ func (s *IntakeService) TakeMails(ctx context.Context, in []klachtdesk.IncomingM
 			return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "mail %d of %d (%s) has no fingerprint", i+1, len(in), it.Source)
 		}
 	}
-	// Large contents go to files first; small ones are written in the
-	// transaction. Either way they are durable before it commits.
-	large := map[string]bool{}
+	// Large contents go to files first (unless StoreLarge did so
+	// already); small ones are written in the transaction. Either way they
+	// are durable before it commits.
 	for _, it := range in {
-		for _, b := range append([][]byte{it.Raw}, partContents(it.Mail)...) {
-			if len(b) > inlineBlobMax {
-				sum, _, err := s.db.blobs.put(bytes.NewReader(b))
-				if err != nil {
-					return nil, err
-				}
-				large[sum] = true
-			}
+		if err := s.StoreLarge(it); err != nil {
+			return nil, err
 		}
 	}
 
@@ -120,6 +114,26 @@ func (s *IntakeService) TakeMails(ctx context.Context, in []klachtdesk.IncomingM
 		return nil, err
 	}
 	return out, nil
+}
+
+// StoreLarge writes the contents of a mail too large for the database (raw
+// bytes, attachments) to the blob store and syncs them. Intake calls it from
+// its parsing workers, so that these writes run beside the one writer of
+// the database; TakeMails calls it again and finds them stored.
+func (s *IntakeService) StoreLarge(it klachtdesk.IncomingMail) error {
+	for _, b := range append([][]byte{it.Raw}, partContents(it.Mail)...) {
+		if len(b) <= inlineBlobMax {
+			continue
+		}
+		h := sha256.Sum256(b)
+		if p, err := s.db.blobs.path(hex.EncodeToString(h[:])); err == nil && fileExists(p) {
+			continue
+		}
+		if _, _, err := s.db.blobs.put(bytes.NewReader(b)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func partContents(m *klachtdesk.InboundMail) [][]byte {

@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,6 +38,7 @@ func main() {
 	n := flag.Int("n", 10000, "number of mails")
 	batch := flag.Int("batch", 100, "mails per transaction in batch and attach modes")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to `file`")
+	syncMode := flag.String("sync", "FULL", "bare mode only: SQLite synchronous setting, FULL or NORMAL (what durability costs)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -46,13 +48,13 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*mode, *n, *batch); err != nil {
+	if err := run(*mode, *n, *batch, *syncMode); err != nil {
 		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
 }
 
-func run(mode string, n, batch int) error {
+func run(mode string, n, batch int, syncMode string) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "klachtdesk-bench-import-")
 	if err != nil {
@@ -82,7 +84,11 @@ func run(mode string, n, batch int) error {
 	start := time.Now()
 	switch mode {
 	case "bare":
-		if err := bare(ctx, db.Path(), mails); err != nil {
+		if syncMode != "FULL" && syncMode != "NORMAL" {
+			return fmt.Errorf("-sync must be FULL or NORMAL, not %q", syncMode)
+		}
+		mode += "-" + strings.ToLower(syncMode)
+		if err := bare(ctx, db.Path(), mails, syncMode); err != nil {
 			return err
 		}
 	case "one", "batch", "attach":
@@ -94,7 +100,7 @@ func run(mode string, n, batch int) error {
 			}
 			return l.Subject, l.Text, nil
 		}
-		p := &intake.Pipeline{Store: store, Batch: 1, Workers: 1}
+		p := &intake.Pipeline{Store: store, Batch: 1, Workers: 1, Prestore: store.StoreLarge}
 		if mode != "one" {
 			p.Batch, p.Workers = batch, 0
 		}
@@ -131,8 +137,8 @@ func run(mode string, n, batch int) error {
 // bare inserts, per mail, the rows intake writes (blob, complainant,
 // complaint, event, message, outbox, inbound) with plain statements, one
 // durable transaction per mail: the floor the store is measured against.
-func bare(ctx context.Context, path string, mails []mailgen.Mail) error {
-	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate")
+func bare(ctx context.Context, path string, mails []mailgen.Mail, syncMode string) error {
+	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous("+syncMode+")&_pragma=busy_timeout(10000)&_txlock=immediate")
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func runImport(m *Main, ctx context.Context) error {
 	counts := map[klachtdesk.Outcome]int{}
 	enc := json.NewEncoder(m.Stdout)
 	var writeErr error
-	p := &intake.Pipeline{Store: m.IntakeService, Batch: m.opts.batch}
+	p := &intake.Pipeline{Store: m.IntakeService, Batch: m.opts.batch, Prestore: m.IntakeService.StoreLarge}
 	runErr := p.Run(ctx, items, func(r intake.Result) {
 		counts[r.Outcome]++
 		if m.opts.json && writeErr == nil {
