@@ -33,7 +33,6 @@ type sent struct {
 
 // peer answers our letters the way a machine on the other side does.
 type peer struct {
-	addr  string
 	react func(n int, l *klachtdesk.OutgoingLetter, date time.Time) []byte // nil: no answer
 }
 
