@@ -417,3 +417,18 @@ func TestIntake_MailboxState(t *testing.T) {
 		}
 	}
 }
+
+func TestIntake_OldMailAcknowledgementHeld(t *testing.T) {
+	db := MustOpenDB(t)
+	in := newIntake(db)
+	// A mail from a month ago (an imported archive): registered with its
+	// own arrival, its acknowledgement written but held.
+	r := mustTake(t, in, mail("oud@example.nl", "old@x", "Oude klacht", "Van vorige maand."), testNow.AddDate(0, -1, 0))
+	msgs, err := sqldb.NewMessageService(db).ComplaintMessages(context.Background(), r.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := msgs[len(msgs)-1].Delivery; d == nil || d.State != klachtdesk.LetterHeld || !strings.Contains(d.Reason, "acknowledgement term ended") {
+		t.Errorf("acknowledgement of an old mail: %+v", d)
+	}
+}

@@ -53,17 +53,26 @@ func (s *IntakeService) queueAutomatic(ctx context.Context, tx *Tx, env klachtde
 		return fmt.Errorf("write %s letter for %s: %w", kind, c.Reference, err)
 	}
 	own := append([]string{env.Settings.ComplaintEmail}, s.Own...)
-	return queueLetter(ctx, tx, env, c, kind, subject, text, inReplyTo, true, own)
+	hold := ""
+	if kind == LetterAcknowledgement && !c.AckDue.IsZero() && env.Today().After(c.AckDue.Date) {
+		// An old mail (an imported archive, a mailbox read after a long
+		// outage): an acknowledgement now would confuse more than help.
+		hold = fmt.Sprintf("received on %s; the acknowledgement term ended on %s: send it by hand if it still helps", c.ReceiptDate, c.AckDue.Date)
+	}
+	return queueLetter(ctx, tx, env, c, kind, subject, text, inReplyTo, true, own, hold)
 }
 
 // queueLetter stores a letter to c's complainant as an outbound message and
 // its outbox row, in tx. An automatic letter is first checked against loop
-// protection (klachtdesk.AutoLetterAllowed).
-func queueLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.Complaint, kind, subject, text, inReplyTo string, automatic bool, own []string) error {
+// protection (klachtdesk.AutoLetterAllowed); hold, when set, keeps the
+// letter back with that reason.
+func queueLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.Complaint, kind, subject, text, inReplyTo string, automatic bool, own []string, hold string) error {
 	to := klachtdesk.Address{Name: c.Complainant.Name, Email: strings.TrimSpace(c.Complainant.Email)}
 	key := emailKey(to.Email)
 	state, reason := klachtdesk.LetterQueued, ""
-	if automatic {
+	if hold != "" {
+		state, reason = klachtdesk.LetterHeld, hold
+	} else if automatic {
 		h, err := addressHistory(ctx, tx, key, env)
 		if err != nil {
 			return err

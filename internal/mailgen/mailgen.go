@@ -23,8 +23,9 @@ type Options struct {
 	// Noise adds follow-ups, auto-replies, bounces and duplicates (about
 	// 20% of the set); without it every mail is a distinct new complaint.
 	Noise bool
-	// Start is the Date of the first mail (default 2026-03-02 08:00 UTC);
-	// each next mail is a minute later.
+	// Start is the Date of the first mail (default: two days ago, to the
+	// hour, so that the acknowledgement term has not ended); each next
+	// mail is a minute later.
 	Start time.Time
 }
 
@@ -72,7 +73,7 @@ func Generate(n int, opt Options) []Mail {
 		opt.AttachmentShare = 0.1
 	}
 	if opt.Start.IsZero() {
-		opt.Start = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+		opt.Start = time.Now().UTC().Add(-48 * time.Hour).Truncate(time.Hour)
 	}
 	type sent struct {
 		from, name, messageID, subject string

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/klachtdesk/klachtdesk/letter"
+)
+
+const (
+	dutchComplaint = "From: Sanne de Vries <sanne@example.nl>\r\nTo: klachten@example.org\r\nSubject: Helpdesk onbereikbaar\r\n" +
+		"Date: Mon, 2 Mar 2026 09:00:00 +0100\r\nMessage-ID: <nl-1@example.nl>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"Ik heb drie dagen lang geprobeerd de helpdesk te bellen, maar niemand nam op. Dat is niet de service die ik verwacht.\r\n"
+	englishComplaint = "From: John Smith <john@example.com>\r\nTo: klachten@example.org\r\nSubject: Invoice is wrong\r\n" +
+		"Date: Mon, 2 Mar 2026 10:00:00 +0100\r\nMessage-ID: <en-1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"I have been charged twice for the same month and I would like you to refund the amount that was taken from my account.\r\n"
+	vacationReply = "From: Piet <piet@example.nl>\r\nTo: klachten@example.org\r\nSubject: Afwezig: uw bericht\r\n" +
+		"Date: Mon, 2 Mar 2026 11:00:00 +0100\r\nMessage-ID: <ooo-1@example.nl>\r\nAuto-Submitted: auto-replied\r\n\r\nIk ben afwezig.\r\n"
+)
+
+// importLine is one line of import --json.
+type importLine struct {
+	Source    string `json:"source"`
+	Outcome   string `json:"outcome"`
+	Reference string `json:"reference"`
+	Reason    string `json:"reason"`
+}
+
+func TestImport(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	src := filepath.Join(dir, "mail")
+	os.MkdirAll(src, 0o755)
+	reply := "From: Sanne de Vries <sanne@example.nl>\r\nTo: klachten@example.org\r\nSubject: Re: KL-2026-000001 aanvulling\r\n" +
+		"Date: Mon, 2 Mar 2026 12:00:00 +0100\r\nMessage-ID: <nl-2@example.nl>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"Hierbij nog de naam van de medewerker: Karel.\r\n\r\nOp ma 2 mrt 2026 om 09:00 schreef Klachten <klachten@example.org>:\r\n> Wij hebben uw klacht ontvangen.\r\n"
+	files := map[string]string{"1.eml": dutchComplaint, "2.eml": englishComplaint, "3.eml": vacationReply, "4.eml": reply,
+		"5.eml": "\x00\x01 garbage without any header"}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := run(t, nil, "", "import", "--data", data, "--json", src)
+	if r.code != 0 {
+		t.Fatalf("import: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var got []importLine
+	for line := range strings.SplitSeq(strings.TrimSpace(r.stdout), "\n") {
+		var l importLine
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		got = append(got, l)
+	}
+	want := []struct{ file, outcome, reference string }{
+		{"1.eml", "new", "KL-2026-000001"},
+		{"2.eml", "new", "KL-2026-000002"},
+		{"3.eml", "auto_reply", ""},
+		{"4.eml", "reply", "KL-2026-000001"},
+		{"5.eml", "rejected", ""},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(got), len(want), r.stdout)
+	}
+	for i, w := range want {
+		if filepath.Base(got[i].Source) != w.file || got[i].Outcome != w.outcome || got[i].Reference != w.reference {
+			t.Errorf("line %d = %+v, want %+v", i, got[i], w)
+		}
+	}
+	if got[4].Reason == "" {
+		t.Error("a rejected mail names its reason")
+	}
+	if !strings.Contains(r.stderr, "5 e-mails verwerkt / 5 mails processed: new 2, reply 1, auto_reply 1, bounce 0, duplicate 0, rejected 1, error 0") {
+		t.Errorf("summary: %q", r.stderr)
+	}
+
+	// Again: every mail a duplicate, nothing doubled.
+	r = run(t, nil, "", "import", "--data", data, src)
+	if r.code != 0 || !strings.Contains(r.stdout, "duplicate 5") {
+		t.Errorf("second import: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+
+	// show --json lists the messages: the complaint, the acknowledgement
+	// (Dutch), the reply with its quoted history apart.
+	var view struct {
+		Messages []struct {
+			Direction, From, Subject, Text, Quoted string
+			Attachments                            []string
+			Delivery                               *struct{ State, Reason string }
+		}
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "", "show", "--data", data, "--json", "KL-2026-000001")), &view); err != nil {
+		t.Fatal(err)
+	}
+	if len(view.Messages) != 3 {
+		t.Fatalf("messages of KL-2026-000001: %+v", view.Messages)
+	}
+	// Oldest first: the imported mails carry their own dates (2 March),
+	// the acknowledgement the moment it was queued.
+	in, rep, ack := view.Messages[0], view.Messages[1], view.Messages[2]
+	if in.From != "Sanne de Vries <sanne@example.nl>" || !strings.Contains(in.Text, "helpdesk te bellen") {
+		t.Errorf("complaint message: %+v", in)
+	}
+	if ack.Direction != "out" || !strings.HasPrefix(ack.Subject, "Ontvangstbevestiging") || !strings.Contains(ack.Subject, letter.SubjectTag("KL-2026-000001")) ||
+		ack.Delivery == nil || ack.Delivery.State != "held" || !strings.Contains(ack.Delivery.Reason, "acknowledgement term ended") {
+		// A mail from March, imported in November: its acknowledgement is
+		// written but held, so that an archive import mails nobody.
+		t.Errorf("acknowledgement: %+v (%+v)", ack, ack.Delivery)
+	}
+	if rep.Text != "Hierbij nog de naam van de medewerker: Karel." || !strings.Contains(rep.Quoted, "schreef Klachten") {
+		t.Errorf("reply: text %q, quoted %q", rep.Text, rep.Quoted)
+	}
+	// The English complaint is acknowledged in English.
+	if err := json.Unmarshal([]byte(mustRun(t, "", "show", "--data", data, "--json", "KL-2026-000002")), &view); err != nil {
+		t.Fatal(err)
+	}
+	if len(view.Messages) != 2 || !strings.HasPrefix(view.Messages[1].Subject, "Acknowledgement") {
+		t.Errorf("acknowledgement of the English complaint: %+v", view.Messages)
+	}
+}
+
+func TestImport_Errors(t *testing.T) {
+	dir := t.TempDir()
+	checkOneLine(t, run(t, nil, "", "import", "--data", filepath.Join(dir, "d")), 2, "import needs at least one PATH")
+	checkOneLine(t, run(t, nil, "", "import", "--data", filepath.Join(dir, "d"), filepath.Join(dir, "missing")), 1, "cannot read")
+	checkOneLine(t, run(t, nil, "", "import", "--data", filepath.Join(dir, "d"), "--batch", "0", dir), 2, "--batch")
+	checkOneLine(t, run(t, nil, "", "fetch", "--data", filepath.Join(dir, "d")), 2, "IMAP mailbox")
+	checkOneLine(t, run(t, nil, "", "deliver", "--data", filepath.Join(dir, "d")), 2, "smtp")
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"imap":[{"host":"x","username":"u","tls":"maybe"}]}`), 0o600)
+	checkOneLine(t, run(t, nil, "", "fetch", "--data", filepath.Join(dir, "d"), "--mail-config", bad), 1, "tls must be")
+	os.WriteFile(bad, []byte(`{"imap":[],"smtpp":{}}`), 0o600)
+	checkOneLine(t, run(t, nil, "", "deliver", "--data", filepath.Join(dir, "d"), "--mail-config", bad), 1, "unknown field")
+}
