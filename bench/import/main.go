@@ -38,6 +38,7 @@ func main() {
 	n := flag.Int("n", 10000, "number of mails")
 	batch := flag.Int("batch", 100, "mails per transaction in batch and attach modes")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to `file`")
+	mboxOut := flag.String("mbox", "", "write the generated mails to this mbox `file` and exit (to time `klachtdesk import` itself)")
 	syncMode := flag.String("sync", "FULL", "bare mode only: SQLite synchronous setting, FULL or NORMAL (what durability costs)")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -47,6 +48,16 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *mboxOut != "" {
+		opt := mailgen.Options{Seed: 1}
+		if *mode == "attach" {
+			opt.AttachmentShare, opt.AttachmentSize = 1, 200<<10
+		}
+		if err := os.WriteFile(*mboxOut, mailgen.Mbox(mailgen.Generate(*n, opt)), 0o600); err != nil {
+			log.Fatal(err)
+		}
+		return
 	}
 	if err := run(*mode, *n, *batch, *syncMode); err != nil {
 		pprof.StopCPUProfile()
