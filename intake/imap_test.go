@@ -2,9 +2,11 @@ package intake_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,5 +217,69 @@ func TestIMAPSource_IdleWakes(t *testing.T) {
 			t.Fatal("the running source did not take a new mail within 30 s (IDLE)")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// poisonStore refuses mails whose subject says "gif", as a store does for a
+// mail it cannot take (a domain error), and fails every mail three times
+// whose subject says "vast" (a mail that keeps failing on its own).
+type poisonStore struct {
+	*sqldb.IntakeService
+	stuck int
+}
+
+func (p *poisonStore) TakeMails(ctx context.Context, in []klachtdesk.IncomingMail) ([]*klachtdesk.IntakeResult, error) {
+	for _, m := range in {
+		switch {
+		case strings.Contains(m.Mail.Subject, "gif"):
+			return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "cannot register this mail")
+		case strings.Contains(m.Mail.Subject, "vast"):
+			p.stuck++
+			return nil, klachtdesk.Errorf(klachtdesk.EINTERNAL, "disk I/O error")
+		}
+	}
+	return p.IntakeService.TakeMails(ctx, in)
+}
+
+func TestIMAPSource_Poison(t *testing.T) {
+	d := testpeer.StartDovecot(t)
+	db, store := openStore(t)
+	ctx := context.Background()
+	d.Deliver(t, "INBOX", complaintMail(1))
+	d.Deliver(t, "INBOX", []byte("From: a@example.nl\r\nSubject: gif\r\nMessage-ID: <p1@x>\r\n\r\nx\r\n"))
+	d.Deliver(t, "INBOX", []byte("From: b@example.nl\r\nSubject: vast\r\nMessage-ID: <p2@x>\r\n\r\ny\r\n"))
+	d.Deliver(t, "INBOX", complaintMail(2))
+	ps := &poisonStore{IntakeService: store}
+	src := &intake.IMAPSource{Mailbox: mailbox(t, d), Store: ps}
+	defer src.Close()
+	// The mail that keeps failing stops a sync (the store may be down)
+	// until it failed three times; then it is quarantined too.
+	var err error
+	for range 3 {
+		if _, err = src.Sync(ctx); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("after three failures of one mail: %v", err)
+	}
+	if ps.stuck != 3 {
+		t.Errorf("the stuck mail was tried %d times, want 3", ps.stuck)
+	}
+	if in, q, done := d.Count(t, "INBOX"), d.Count(t, "Klachtdesk-Quarantaine"), d.Count(t, "Klachtdesk-Verwerkt"); in != 0 || q != 2 || done != 2 {
+		t.Errorf("INBOX %d, quarantine %d, processed %d; want 0, 2, 2", in, q, done)
+	}
+	if countComplaints(t, db) != 2 {
+		t.Errorf("complaints = %d: the mails behind the poison must be taken", countComplaints(t, db))
+	}
+	// The quarantine keeps both with their reasons.
+	raw, err := sql.Open("sqlite", db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var n int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM inbound WHERE outcome = 'error' AND reason <> ''`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("quarantined rows = %d, %v", n, err)
 	}
 }
