@@ -161,7 +161,7 @@ func TestCrashImport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash injection is not short")
 	}
-	runs := crashRuns(t, 70)
+	runs := crashRuns(t, 80)
 	// 290 mails with noise, and 10 with a 200 KB attachment, whose
 	// contents go to files of the blob store rather than the database.
 	mails := mailgen.Generate(290, mailgen.Options{Seed: 42, Noise: true})
