@@ -236,7 +236,8 @@ func IsComplaintChange(kind string) bool {
 	switch kind {
 	case EventMessageAdded, EventSettingsChanged, EventUserCreated, EventUserPassword,
 		EventComplainantUpdated, EventComplainantAnonymised,
-		EventLetterSent, EventLetterFailed, EventLetterHeld, EventUndeliverable:
+		EventLetterSent, EventLetterFailed, EventLetterHeld, EventUndeliverable,
+		EventMessageAccepted, EventMessageMoved:
 		return false
 	}
 	return true

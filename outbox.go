@@ -83,4 +83,9 @@ const (
 	EventLetterFailed  = "letter_failed"
 	EventLetterHeld    = "letter_held"
 	EventUndeliverable = "address_undeliverable"
+	// EventMessageAccepted: staff accepted a reply from an unverified
+	// sender as part of the complaint. EventMessageMoved: staff split a
+	// message off into a complaint of its own (on both complaints).
+	EventMessageAccepted = "message_accepted"
+	EventMessageMoved    = "message_moved"
 )

@@ -432,3 +432,76 @@ func TestIntake_OldMailAcknowledgementHeld(t *testing.T) {
 		t.Errorf("acknowledgement of an old mail: %+v", d)
 	}
 }
+
+func TestIntake_AcceptAndSplitUnverified(t *testing.T) {
+	db := MustOpenDB(t)
+	in := newIntake(db)
+	ctx := context.Background()
+	cs, ms := sqldb.NewComplaintService(db), sqldb.NewMessageService(db)
+	first := mustTake(t, in, mail("jan@example.nl", "u1@x", "Storing", "Geen internet."), testNow)
+	for i, from := range []string{"collega@example.nl", "mallory@evil.example"} {
+		r := mustTake(t, in, mail(from, fmt.Sprintf("u%d@x", i+2), "Re: ["+first.Reference+"]", "Tekst van "+from), testNow)
+		if !r.Unverified {
+			t.Fatalf("%s: %+v", from, r)
+		}
+	}
+	msgs, err := ms.ComplaintMessages(ctx, first.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var colleague, mallory *klachtdesk.Message
+	for _, m := range msgs {
+		switch {
+		case strings.Contains(m.From, "collega"):
+			colleague = m
+		case strings.Contains(m.From, "mallory"):
+			mallory = m
+		}
+	}
+
+	// A handler the complaint concerns sees no message to act on.
+	henk := mustCreateUser(t, db, "henk", klachtdesk.RoleHandler)
+	if _, err := cs.Act(ctx, first.Reference, klachtdesk.SetConcerned{UserIDs: []int64{henk.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.AcceptMessage(as(henk), colleague.ID); klachtdesk.ErrorCode(err) != klachtdesk.ENOTFOUND {
+		t.Errorf("concerned handler accepts: %v", err)
+	}
+
+	if err := in.AcceptMessage(ctx, colleague.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.AcceptMessage(ctx, colleague.ID); klachtdesk.ErrorCode(err) != klachtdesk.EINVALID {
+		t.Errorf("accepting twice: %v", err)
+	}
+	split, err := in.SplitMessage(ctx, mallory.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if split.Complainant.Email != "mallory@evil.example" || split.Description != "Tekst van mallory@evil.example" || split.State != klachtdesk.StateReceived {
+		t.Errorf("split complaint = %+v", split)
+	}
+	msgs, _ = ms.ComplaintMessages(ctx, first.Reference)
+	for _, m := range msgs {
+		if strings.Contains(m.From, "mallory") || m.Unverified {
+			t.Errorf("left on %s: %+v", first.Reference, m)
+		}
+	}
+	moved, _ := ms.ComplaintMessages(ctx, split.Reference)
+	if len(moved) != 2 || moved[0].ID != mallory.ID || moved[1].Delivery == nil {
+		t.Errorf("messages of the split complaint: %+v", moved)
+	}
+	for _, ref := range []string{first.Reference, split.Reference} {
+		events := mustReplayToStored(t, cs, ref)
+		if events[len(events)-1].Kind != klachtdesk.EventMessageMoved && events[len(events)-2].Kind != klachtdesk.EventMessageMoved {
+			t.Errorf("%s: no message_moved event", ref)
+		}
+	}
+	// Letters we sent cannot be split off.
+	if _, err := in.SplitMessage(ctx, moved[1].ID); klachtdesk.ErrorCode(err) != klachtdesk.EINVALID {
+		t.Errorf("split of a letter: %v", err)
+	}
+	if rep := verify(t, db); rep.Break != nil {
+		t.Errorf("audit: %+v", rep.Break)
+	}
+}

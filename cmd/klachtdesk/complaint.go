@@ -305,6 +305,7 @@ type undeliverableView struct {
 
 // messageView is one message as show prints it.
 type messageView struct {
+	ID          int64     `json:"id"`
 	At          time.Time `json:"at"`
 	Direction   string    `json:"direction"`
 	Channel     string    `json:"channel"`
@@ -370,7 +371,7 @@ func (m *Main) runShow(ctx context.Context) error {
 		view.Events = []*klachtdesk.Event{}
 	}
 	for _, msg := range messages {
-		mv := messageView{At: msg.At, Direction: string(msg.Direction), Channel: string(msg.Channel),
+		mv := messageView{ID: msg.ID, At: msg.At, Direction: string(msg.Direction), Channel: string(msg.Channel),
 			From: msg.From, To: msg.To, Subject: msg.Subject, Text: msg.Text, Quoted: msg.Quoted, Attachments: []string{},
 			MessageID: msg.MessageID, Auto: string(msg.Auto), Unverified: msg.Unverified, Delivery: msg.Delivery}
 		for _, a := range msg.Attachments {
@@ -537,7 +538,7 @@ func writeComplaint(out io.Writer, v complaintView, loc *time.Location, users ma
 				marks = append(marks, msg.Auto)
 			}
 			if msg.Unverified {
-				marks = append(marks, "UNVERIFIED SENDER")
+				marks = append(marks, fmt.Sprintf("UNVERIFIED SENDER: klachtdesk message accept|split %d", msg.ID))
 			}
 			if d := msg.Delivery; d != nil {
 				mark := "letter " + string(d.State)
@@ -550,7 +551,7 @@ func writeComplaint(out io.Writer, v complaintView, loc *time.Location, users ma
 			if msg.Direction == string(klachtdesk.Outbound) {
 				who = "to " + msg.To
 			}
-			fmt.Fprintf(&b, "  %s  %s  %s  %s\n", local(msg.At), msg.Direction, dash(who), dash(oneLine(msg.Subject)))
+			fmt.Fprintf(&b, "  #%d  %s  %s  %s  %s\n", msg.ID, local(msg.At), msg.Direction, dash(who), dash(oneLine(msg.Subject)))
 			if len(marks) > 0 {
 				fmt.Fprintf(&b, "    [%s]\n", strings.Join(marks, "; "))
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -135,4 +136,49 @@ func TestImport_Errors(t *testing.T) {
 	checkOneLine(t, run(t, nil, "", "fetch", "--data", filepath.Join(dir, "d"), "--mail-config", bad), 1, "tls must be")
 	os.WriteFile(bad, []byte(`{"imap":[],"smtpp":{}}`), 0o600)
 	checkOneLine(t, run(t, nil, "", "deliver", "--data", filepath.Join(dir, "d"), "--mail-config", bad), 1, "unknown field")
+}
+
+func TestMessageAcceptAndSplit(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	src := filepath.Join(dir, "mail")
+	os.MkdirAll(src, 0o755)
+	stranger := func(from, id string) string {
+		return "From: " + from + "\r\nTo: klachten@example.org\r\nSubject: Re: [KL-2026-000001]\r\nDate: Mon, 2 Mar 2026 12:00:00 +0100\r\n" +
+			"Message-ID: <" + id + ">\r\n\r\nIk schrijf namens de klant.\r\n"
+	}
+	for name, content := range map[string]string{"1.eml": dutchComplaint, "2.eml": stranger("collega@example.nl", "s1@x"), "3.eml": stranger("ander@example.nl", "s2@x")} {
+		os.WriteFile(filepath.Join(src, name), []byte(content), 0o600)
+	}
+	mustRun(t, "", "import", "--data", data, src)
+	out := mustRun(t, "", "show", "--data", data, "KL-2026-000001")
+	if strings.Count(out, "UNVERIFIED SENDER") != 2 {
+		t.Fatalf("show marks two unverified messages:\n%s", out)
+	}
+	var view struct {
+		Messages []struct {
+			ID         int64
+			From       string
+			Unverified bool
+		}
+	}
+	json.Unmarshal([]byte(mustRun(t, "", "show", "--data", data, "--json", "KL-2026-000001")), &view)
+	ids := map[string]int64{}
+	for _, m := range view.Messages {
+		if m.Unverified {
+			ids[m.From] = m.ID
+		}
+	}
+	if len(ids) != 2 {
+		t.Fatalf("unverified messages: %+v", view.Messages)
+	}
+	mustRun(t, "", "message", "accept", "--data", data, "#"+strconv.FormatInt(ids["collega@example.nl"], 10))
+	if ref := strings.TrimSpace(mustRun(t, "", "message", "split", "--data", data, strconv.FormatInt(ids["ander@example.nl"], 10))); ref != "KL-2026-000002" {
+		t.Errorf("split gave %q", ref)
+	}
+	if out := mustRun(t, "", "show", "--data", data, "KL-2026-000001"); strings.Contains(out, "UNVERIFIED") || strings.Contains(out, "ander@") {
+		t.Errorf("after accept and split:\n%s", out)
+	}
+	checkOneLine(t, run(t, nil, "", "message", "accept", "--data", data, "abc"), 2, "not a message number")
+	checkOneLine(t, run(t, nil, "", "message", "accept", "--data", data, "999"), 1, "message 999 not found")
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/klachtdesk/klachtdesk"
@@ -285,4 +286,63 @@ func (m *Main) startMail(ctx context.Context) error {
 		m.Logger.Info("no SMTP server configured: letters wait in the outbox", "hint", "--mail-config")
 	}
 	return nil
+}
+
+// messageArg parses the one argument of the message commands.
+func messageArg(m *Main, args []string) error {
+	if len(args) != 1 {
+		return usagef("give one message number (as klachtdesk show prints it: #12)")
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
+	if err != nil || id < 1 {
+		return usagef("%q is not a message number", args[0])
+	}
+	m.opts.messageID = id
+	return nil
+}
+
+var messageAcceptCommand = &command{
+	name:     "message accept",
+	synopsis: "accept a reply from an unverified sender as part of its complaint",
+	usage: `Usage: klachtdesk message accept ID
+
+A mail that carries a complaint's reference in its subject but comes from
+another address than the complainant's is added to the complaint marked
+"unverified sender". After checking it, accept it (the mark goes, an event
+records who accepted it) or split it off with "message split".
+`,
+	args:  messageArg,
+	store: storeRead,
+	run: func(m *Main, ctx context.Context) error {
+		if err := m.IntakeService.AcceptMessage(ctx, m.opts.messageID); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(m.Stdout, "bericht #%d geaccepteerd / message #%d accepted\n", m.opts.messageID, m.opts.messageID)
+		return err
+	},
+}
+
+var messageSplitCommand = &command{
+	name:     "message split",
+	synopsis: "move a received message into a new complaint of its own",
+	usage: `Usage: klachtdesk message split ID
+
+Moves a received message off its complaint into a new complaint, with its
+sender as complainant and its text as the description, and queues the
+acknowledgement. Both complaints record the move. Use it for a mail that
+quoted another complaint's reference, or was threaded to the wrong one.
+`,
+	args:  messageArg,
+	store: storeRead,
+	run: func(m *Main, ctx context.Context) error {
+		if _, err := m.prepareMail(); err != nil {
+			return err
+		}
+		c, err := m.IntakeService.SplitMessage(ctx, m.opts.messageID)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(m.Stdout, "%s\n", c.Reference)
+		return err
+	},
 }

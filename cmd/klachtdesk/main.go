@@ -243,6 +243,7 @@ var groups = map[string]string{
 	"audit":     "check the audit trail: verify",
 	"settings":  "read and change the procedure settings: get, set",
 	"complaint": "register and list complaints: add, list",
+	"message":   "act on a received message: accept, split",
 }
 
 // commands lists every command, in the order of the usage text.
@@ -255,6 +256,7 @@ func init() {
 		auditVerifyCommand,
 		complaintAddCommand, complaintListCommand, showCommand,
 		importCommand, fetchCommand, deliverCommand,
+		messageAcceptCommand, messageSplitCommand,
 		settingsGetCommand, settingsSetCommand,
 		demoCommand, versionCommand,
 	}

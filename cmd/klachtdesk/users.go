@@ -32,6 +32,9 @@ type options struct {
 	mailConfig string
 	once       bool
 
+	// message accept, message split
+	messageID int64
+
 	// demo
 	count int
 	seed  uint64
