@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -188,4 +189,50 @@ func containsAll(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+// TestServeMail runs serve with a mail configuration against a real Dovecot
+// and SMTP peer: a complaint mailed to the inbox is registered, moved to the
+// processed folder, and its acknowledgement arrives at the SMTP server,
+// threaded to the complaint's mail and marked as automatic.
+func TestServeMail(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs serve as a process")
+	}
+	d := testpeer.StartDovecot(t)
+	srv := testpeer.StartSMTP(t, testpeer.SMTPOptions{})
+	ihost, iport := hostPort(t, d.Addr)
+	shost, sport := hostPort(t, srv.Addr)
+	cfg := writeMailConfig(t, map[string]any{
+		"imap": []map[string]any{{"host": ihost, "port": iport, "tls": "none", "username": d.User, "password": d.Password, "poll_interval": "1m"}},
+		"smtp": map[string]any{"host": shost, "port": sport, "tls": "none", "from": "klachten@example.org", "hello_name": "localhost"},
+	})
+	cmd := child("serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data"), "--mail-config", cfg)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}()
+	now := time.Now()
+	d.Deliver(t, "INBOX", []byte("From: Sanne <sanne@example.nl>\r\nTo: klachten@example.org\r\nSubject: Helpdesk onbereikbaar\r\n"+
+		"Date: "+now.Format(time.RFC1123Z)+"\r\nMessage-ID: <serve-1@example.nl>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"+
+		"Ik kan de helpdesk al dagen niet bereiken. Wilt u mij terugbellen?\r\n"))
+	deadline := time.Now().Add(hangGuard)
+	for len(srv.Messages()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no acknowledgement reached the SMTP server within %s; INBOX %d, processed %d", hangGuard, d.Count(t, "INBOX"), d.Count(t, "Klachtdesk-Verwerkt"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	got := srv.Messages()[0]
+	data := string(got.Data)
+	if len(got.To) != 1 || got.To[0] != "sanne@example.nl" || !strings.Contains(data, "[KL-") ||
+		!strings.Contains(data, "In-Reply-To: <serve-1@example.nl>") || !strings.Contains(data, "Auto-Submitted: auto-replied") {
+		t.Errorf("acknowledgement to %v:\n%.600s", got.To, data)
+	}
+	if d.Count(t, "INBOX") != 0 || d.Count(t, "Klachtdesk-Verwerkt") != 1 {
+		t.Errorf("INBOX %d, processed %d", d.Count(t, "INBOX"), d.Count(t, "Klachtdesk-Verwerkt"))
+	}
 }

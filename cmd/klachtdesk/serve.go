@@ -29,6 +29,10 @@ a random password and prints the address, user name and password once.
 
 Endpoints: / (start page), /healthz (liveness), /readyz (database answers),
 /metrics (Prometheus).
+
+With --mail-config FILE it also takes the mail of the configured IMAP
+mailboxes (IDLE, or polling) and delivers the outbox over the configured SMTP
+server, in the background; see docs/mail.md.
 `,
 	flags: func(m *Main, fs *flag.FlagSet) {
 		fs.StringVar(&m.Config.Addr, "addr", DefaultAddr, "`HOST:PORT` to listen on")
