@@ -183,3 +183,48 @@ func TestRetryDelay(t *testing.T) {
 		t.Errorf("jitter range %s–%s", lo, hi)
 	}
 }
+
+func TestWorker_Run(t *testing.T) {
+	db, clk := setup(t, 2)
+	srv := testpeer.StartSMTP(t, testpeer.SMTPOptions{})
+	w := worker(t, db, clk, srv)
+	w.Interval = time.Hour // only Wake or a pass that sent something runs the next pass
+	wake := make(chan struct{}, 1)
+	w.Wake = wake
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(srv.Messages()) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("Run delivered %d of 2 letters", len(srv.Messages()))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A third complaint; Wake brings its letter out without waiting an hour.
+	in := sqldb.NewIntakeService(db)
+	in.Render = func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
+		return "Ontvangstbevestiging [" + c.Reference + "]", "Ontvangen.", nil
+	}
+	m := &klachtdesk.InboundMail{MessageID: "w3@x", From: klachtdesk.Address{Email: "derde@example.nl"}, Subject: "Klacht",
+		Text: "T", NewText: "T", Language: klachtdesk.LanguageDutch, Fingerprint: strings.Repeat("ab", 32)}
+	if _, err := in.Take(context.Background(), "test", clk.Now(), []byte("raw3"), m); err != nil {
+		t.Fatal(err)
+	}
+	wake <- struct{}{}
+	for len(srv.Messages()) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("Wake did not bring the third letter out")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run returned %v after cancel", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not stop after cancel")
+	}
+}
