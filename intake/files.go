@@ -276,32 +276,9 @@ func readMbox(ctx context.Context, path string, send func(Item) error) error {
 	}
 }
 
-// countMbox counts the separators of an mbox.
+// countMbox counts the mails of an mbox by splitting it as readMbox does.
 func countMbox(path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, nil // reported when read
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 64<<10)
-	n, prevNL, any := 0, true, false
-	for {
-		line, err := r.ReadSlice('\n')
-		if len(line) > 0 {
-			any = true
-			if prevNL && bytes.HasPrefix(line, []byte("From ")) {
-				n++
-			}
-			prevNL = len(bytes.TrimRight(line, "\r\n")) == 0 && !errors.Is(err, bufio.ErrBufferFull)
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if err != nil {
-			if n == 0 && any {
-				n = 1
-			}
-			return n, nil
-		}
-	}
+	n := 0
+	err := readMbox(context.Background(), path, func(Item) error { n++; return nil })
+	return n, err
 }

@@ -355,20 +355,10 @@ func cleanName(s string) string {
 func parseIDs(v string) []string {
 	var out []string
 	if strings.Contains(v, "<") {
-		rest := v
-		for {
-			i := strings.IndexByte(rest, '<')
-			if i < 0 {
-				break
-			}
-			j := strings.IndexByte(rest[i+1:], '>')
-			if j < 0 {
-				break
-			}
-			if id := cleanID(rest[i+1 : i+1+j]); looksLikeID(id) {
+		for _, tok := range bracketed(v) {
+			if id := cleanID(tok); looksLikeID(id) {
 				out = append(out, id)
 			}
-			rest = rest[i+1+j+1:]
 		}
 	} else {
 		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '\n' }) {
@@ -388,24 +378,14 @@ func parseIDs(v string) []string {
 // one with an @), else the trimmed value.
 func parseMessageID(v string) string {
 	var first string
-	rest := v
-	for {
-		i := strings.IndexByte(rest, '<')
-		if i < 0 {
-			break
-		}
-		j := strings.IndexByte(rest[i+1:], '>')
-		if j < 0 {
-			break
-		}
-		id := cleanID(rest[i+1 : i+1+j])
+	for _, tok := range bracketed(v) {
+		id := cleanID(tok)
 		if looksLikeID(id) {
 			return id
 		}
 		if first == "" && id != "" && len(id) <= maxIDLen {
 			first = id
 		}
-		rest = rest[i+1+j+1:]
 	}
 	if first != "" {
 		return first
@@ -415,6 +395,24 @@ func parseMessageID(v string) string {
 		return ""
 	}
 	return id
+}
+
+// bracketed returns the contents of the <…> tokens of v, in order; an
+// unclosed "<" ends the list.
+func bracketed(v string) []string {
+	var out []string
+	for rest := v; ; {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(rest[i+1:], '>')
+		if j < 0 {
+			return out
+		}
+		out = append(out, rest[i+1:i+1+j])
+		rest = rest[i+1+j+1:]
+	}
 }
 
 // cleanID removes white space (folding) and makes an id valid UTF-8.

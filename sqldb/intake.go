@@ -43,6 +43,11 @@ var _ klachtdesk.IntakeService = (*IntakeService)(nil)
 // NewIntakeService returns the intake service of db.
 func NewIntakeService(db *DB) *IntakeService { return &IntakeService{db: db} }
 
+// own are our own addresses: the complaint address and s.Own.
+func (s *IntakeService) own(settings klachtdesk.Settings) []string {
+	return append([]string{settings.ComplaintEmail}, s.Own...)
+}
+
 // Take registers one mail; see klachtdesk.IntakeService.
 func (s *IntakeService) Take(ctx context.Context, source string, receivedAt time.Time, raw []byte, m *klachtdesk.InboundMail) (*klachtdesk.IntakeResult, error) {
 	rs, err := s.TakeMails(ctx, []klachtdesk.IncomingMail{{Source: source, ReceivedAt: receivedAt, Raw: raw, Mail: m}})
@@ -137,6 +142,9 @@ func (s *IntakeService) StoreLarge(it klachtdesk.IncomingMail) error {
 }
 
 func partContents(m *klachtdesk.InboundMail) [][]byte {
+	if m == nil {
+		return nil
+	}
 	out := make([][]byte, len(m.Attachments))
 	for i, p := range m.Attachments {
 		out[i] = p.Content
@@ -172,8 +180,7 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 	if err != nil {
 		return nil, err
 	}
-	own := append([]string{env.Settings.ComplaintEmail}, s.Own...)
-	routing := klachtdesk.RouteMail(m, match, own, env.Now, env.Settings)
+	routing := klachtdesk.RouteMail(m, match, s.own(env.Settings), env.Now, env.Settings)
 	res := &klachtdesk.IntakeResult{Outcome: routing.Outcome, Reason: routing.Reason, Unverified: routing.Unverified}
 
 	var complaint *klachtdesk.Complaint
@@ -248,10 +255,8 @@ func (s *IntakeService) Quarantine(ctx context.Context, in klachtdesk.IncomingMa
 	if _, err := writer(ctx); err != nil {
 		return err
 	}
-	if len(raw) > inlineBlobMax {
-		if _, _, err := s.db.blobs.put(bytes.NewReader(raw)); err != nil {
-			return err
-		}
+	if err := s.StoreLarge(klachtdesk.IncomingMail{Raw: raw}); err != nil {
+		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -289,37 +294,15 @@ func threadMatch(ctx context.Context, tx *Tx, m *klachtdesk.InboundMail, u *klac
 			}
 		}
 	}
-	if len(ids) > 0 {
-		var ref string
-		err := tx.QueryRowContext(ctx, `SELECT c.reference FROM messages m JOIN complaints c ON c.id = m.complaint_id
-			WHERE m.direction = 'out' AND m.message_id IN (`+placeholders(len(ids))+`) ORDER BY m.id DESC LIMIT 1`, ids...).Scan(&ref)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return match, fmt.Errorf("thread by Message-ID: %w", err)
-		default:
-			if match.ByHeader, err = findComplaintByReference(ctx, tx, ref, u); err != nil {
-				return match, err
-			}
-		}
+	var err error
+	if match.ByHeader, err = complaintByMessageID(ctx, tx, ids, klachtdesk.Outbound, u); err != nil || match.ByHeader != nil {
+		return match, err
 	}
-	if match.ByHeader == nil && len(ids) > 0 {
-		// A follow-up to the complainant's own earlier mail. Their
-		// Message-IDs are not ours, so this is only as strong as a
-		// reference in the subject: verified by the sender's address.
-		var ref string
-		err := tx.QueryRowContext(ctx, `SELECT c.reference FROM messages m JOIN complaints c ON c.id = m.complaint_id
-			WHERE m.direction = 'in' AND m.message_id IN (`+placeholders(len(ids))+`) ORDER BY m.id DESC LIMIT 1`, ids...).Scan(&ref)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return match, fmt.Errorf("thread by Message-ID: %w", err)
-		default:
-			if match.BySubject, err = findComplaintByReference(ctx, tx, ref, u); err != nil {
-				return match, err
-			}
-			return match, nil
-		}
+	// A follow-up to the complainant's own earlier mail. Their Message-IDs
+	// are not ours, so this is only as strong as a reference in the
+	// subject: verified by the sender's address.
+	if match.BySubject, err = complaintByMessageID(ctx, tx, ids, klachtdesk.Inbound, u); err != nil || match.BySubject != nil {
+		return match, err
 	}
 	for i, ref := range klachtdesk.FindReferences(m.Subject) {
 		if i == 5 {
@@ -335,6 +318,24 @@ func threadMatch(ctx context.Context, tx *Tx, m *klachtdesk.InboundMail, u *klac
 		break
 	}
 	return match, nil
+}
+
+// complaintByMessageID returns the complaint with the latest message in the
+// given direction whose Message-ID is one of ids, nil when none has.
+func complaintByMessageID(ctx context.Context, tx *Tx, ids []any, dir klachtdesk.Direction, u *klachtdesk.User) (*klachtdesk.Complaint, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var ref string
+	err := tx.QueryRowContext(ctx, `SELECT c.reference FROM messages m JOIN complaints c ON c.id = m.complaint_id
+		WHERE m.direction = ? AND m.message_id IN (`+placeholders(len(ids))+`) ORDER BY m.id DESC LIMIT 1`,
+		append([]any{string(dir)}, ids...)...).Scan(&ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("thread by Message-ID: %w", err)
+	}
+	return findComplaintByReference(ctx, tx, ref, u)
 }
 
 // newComplaintFromMail is the complaint a new mail registers: the sender (or

@@ -52,14 +52,13 @@ func (s *IntakeService) queueAutomatic(ctx context.Context, tx *Tx, env klachtde
 	if err != nil {
 		return fmt.Errorf("write %s letter for %s: %w", kind, c.Reference, err)
 	}
-	own := append([]string{env.Settings.ComplaintEmail}, s.Own...)
 	hold := ""
 	if kind == LetterAcknowledgement && !c.AckDue.IsZero() && env.Today().After(c.AckDue.Date) {
 		// An old mail (an imported archive, a mailbox read after a long
 		// outage): an acknowledgement now would confuse more than help.
 		hold = fmt.Sprintf("received on %s; the acknowledgement term ended on %s: send it by hand if it still helps", c.ReceiptDate, c.AckDue.Date)
 	}
-	return queueLetter(ctx, tx, env, c, kind, subject, text, inReplyTo, true, own, hold)
+	return queueLetter(ctx, tx, env, c, kind, subject, text, inReplyTo, true, s.own(env.Settings), hold)
 }
 
 // queueLetter stores a letter to c's complainant as an outbound message and
