@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ThreadMatch is what the store found for a received mail.
@@ -149,4 +150,63 @@ func AutoLetterAllowed(to string, h AddressHistory, own []string, now time.Time,
 		}
 	}
 	return ""
+}
+
+// NewComplaintFromMail is the complaint a received mail registers: the
+// sender (or the original sender of a forwarded complaint) as complainant,
+// the text written for this mail as its description. Kind and route are
+// decided at triage; until then it is a service complaint of subtype other,
+// and the complainant counts as a consumer, the type with the most
+// protection. Its language is English only when the mail clearly is.
+func NewComplaintFromMail(m *InboundMail, receivedAt time.Time) *NewComplaint {
+	from := m.From
+	if m.Forwarded != nil && strings.Contains(m.Forwarded.Email, "@") {
+		from = *m.Forwarded
+	}
+	text := strings.TrimSpace(m.NewText)
+	if text == "" {
+		text = strings.TrimSpace(m.Text)
+	}
+	if text == "" {
+		text = "(De e-mail bevat geen tekst; zie de bijlagen of het originele bericht. / The e-mail has no text; see the attachments or the original message.)"
+	}
+	lang := m.Language
+	if lang != LanguageEnglish {
+		lang = LanguageDutch
+	}
+	return &NewComplaint{
+		Channel:    ChannelEmail,
+		ReceivedAt: receivedAt,
+		Complainant: Complainant{
+			Name: clip(from.Name, 200), Email: clip(strings.TrimSpace(from.Email), 320),
+			Type: Consumer, Language: lang,
+		},
+		Kind:        KindService,
+		Subtype:     "other",
+		Subject:     clip(m.Subject, 1000),
+		Description: clip(text, maxText-1000),
+	}
+}
+
+// AcknowledgementHeld returns why the acknowledgement of c is held back
+// when its term (ack_due) has already ended at intake, as for an imported
+// archive or a mailbox read after a long outage: a letter then confuses
+// more than it helps, and staff send one by hand if it still does. It
+// returns "" otherwise.
+func AcknowledgementHeld(c *Complaint, today Date) string {
+	if c.AckDue.IsZero() || !today.After(c.AckDue.Date) {
+		return ""
+	}
+	return fmt.Sprintf("received on %s; the acknowledgement term ended on %s: send it by hand if it still helps", c.ReceiptDate, c.AckDue.Date)
+}
+
+// clip cuts s to at most n bytes on a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -143,3 +143,37 @@ func TestNoReplyAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestNewComplaintFromMail(t *testing.T) {
+	m := &kd.InboundMail{
+		From: kd.Address{Name: "Collega", Email: "collega@bedrijf.example"}, Subject: "Fwd: klacht",
+		Text: "Doorgestuurd.\n\nIk ben boos.", NewText: "", Language: kd.LanguageEnglish,
+		Forwarded: &kd.Address{Name: "Klant", Email: " klant@example.nl "},
+	}
+	n := kd.NewComplaintFromMail(m, received)
+	if n.Complainant.Email != "klant@example.nl" || n.Complainant.Name != "Klant" || n.Complainant.Type != kd.Consumer ||
+		n.Complainant.Language != kd.LanguageEnglish || n.Kind != kd.KindService || n.Subtype != "other" ||
+		n.Description != "Doorgestuurd.\n\nIk ben boos." || n.Channel != kd.ChannelEmail || !n.ReceivedAt.Equal(received) {
+		t.Errorf("forwarded complaint = %+v", n)
+	}
+	if err := n.Validate(received.Add(time.Hour)); err != nil {
+		t.Errorf("the complaint of a mail must be valid: %v", err)
+	}
+	empty := kd.NewComplaintFromMail(&kd.InboundMail{From: kd.Address{Email: "a@b.example"}, Subject: strings.Repeat("é", 2000), Language: "xx"}, received)
+	if !strings.Contains(empty.Description, "geen tekst") || empty.Complainant.Language != kd.LanguageDutch || len(empty.Subject) > 1000 {
+		t.Errorf("empty mail: %+v", empty)
+	}
+	if err := empty.Validate(received.Add(time.Hour)); err != nil {
+		t.Errorf("a mail without text still registers: %v", err)
+	}
+}
+
+func TestAcknowledgementHeld(t *testing.T) {
+	c := fixture(t, kd.StateReceived, false)
+	if got := kd.AcknowledgementHeld(c, c.AckDue.Date); got != "" {
+		t.Errorf("on the last day of the term: %q", got)
+	}
+	if got := kd.AcknowledgementHeld(c, c.AckDue.Date.AddDays(1)); !strings.Contains(got, "acknowledgement term ended on "+c.AckDue.Date.String()) {
+		t.Errorf("after the term: %q", got)
+	}
+}

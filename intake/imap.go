@@ -382,11 +382,11 @@ func (s *IMAPSource) takeOne(ctx context.Context, uid imap.UID) (taken, quaranti
 func (s *IMAPSource) release(uid imap.UID, target string, canMove bool) error {
 	set := imap.UIDSetNum(uid)
 	if canMove {
-		md, err := s.client.Move(set, target).Wait()
-		if err != nil {
+		// A nil error with no source UIDs means the mail was gone already
+		// (moved by an earlier run that died before saving its state).
+		if _, err := s.client.Move(set, target).Wait(); err != nil {
 			return fmt.Errorf("move UID %d to %s: %w", uid, target, err)
 		}
-		_ = md // a nil error with no source UIDs means the mail was gone already
 		return nil
 	}
 	err := s.client.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen, takenFlag}}, nil).Close()

@@ -187,7 +187,7 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 	var msg *klachtdesk.Message
 	switch routing.Outcome {
 	case klachtdesk.OutcomeNew:
-		complaint, err = createComplaint(ctx, tx, newComplaintFromMail(m, receivedAt), env)
+		complaint, err = createComplaint(ctx, tx, klachtdesk.NewComplaintFromMail(m, receivedAt), env)
 		if err != nil {
 			return nil, err
 		}
@@ -336,41 +336,6 @@ func complaintByMessageID(ctx context.Context, tx *Tx, ids []any, dir klachtdesk
 		return nil, fmt.Errorf("thread by Message-ID: %w", err)
 	}
 	return findComplaintByReference(ctx, tx, ref, u)
-}
-
-// newComplaintFromMail is the complaint a new mail registers: the sender (or
-// the original sender of a forwarded complaint) as complainant, the text
-// written for this mail as its description. Kind and route are decided at
-// triage; until then it is a service complaint of subtype other, and the
-// complainant counts as a consumer, the type with the most protection.
-func newComplaintFromMail(m *klachtdesk.InboundMail, receivedAt time.Time) *klachtdesk.NewComplaint {
-	from := m.From
-	if m.Forwarded != nil && strings.Contains(m.Forwarded.Email, "@") {
-		from = *m.Forwarded
-	}
-	text := strings.TrimSpace(m.NewText)
-	if text == "" {
-		text = strings.TrimSpace(m.Text)
-	}
-	if text == "" {
-		text = "(De e-mail bevat geen tekst; zie de bijlagen of het originele bericht. / The e-mail has no text; see the attachments or the original message.)"
-	}
-	lang := m.Language
-	if lang != klachtdesk.LanguageEnglish {
-		lang = klachtdesk.LanguageDutch
-	}
-	return &klachtdesk.NewComplaint{
-		Channel:    klachtdesk.ChannelEmail,
-		ReceivedAt: receivedAt,
-		Complainant: klachtdesk.Complainant{
-			Name: clip(from.Name, 200), Email: clip(strings.TrimSpace(from.Email), 320),
-			Type: klachtdesk.Consumer, Language: lang,
-		},
-		Kind:        klachtdesk.KindService,
-		Subtype:     "other",
-		Subject:     clip(m.Subject, 1000),
-		Description: clip(text, 190_000),
-	}
 }
 
 // storeMessage adds the mail as a message of c, with its attachments.

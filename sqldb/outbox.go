@@ -53,10 +53,8 @@ func (s *IntakeService) queueAutomatic(ctx context.Context, tx *Tx, env klachtde
 		return fmt.Errorf("write %s letter for %s: %w", kind, c.Reference, err)
 	}
 	hold := ""
-	if kind == LetterAcknowledgement && !c.AckDue.IsZero() && env.Today().After(c.AckDue.Date) {
-		// An old mail (an imported archive, a mailbox read after a long
-		// outage): an acknowledgement now would confuse more than help.
-		hold = fmt.Sprintf("received on %s; the acknowledgement term ended on %s: send it by hand if it still helps", c.ReceiptDate, c.AckDue.Date)
+	if kind == LetterAcknowledgement {
+		hold = klachtdesk.AcknowledgementHeld(c, env.Today())
 	}
 	return queueLetter(ctx, tx, env, c, kind, subject, text, inReplyTo, true, s.own(env.Settings), hold)
 }

@@ -99,16 +99,9 @@ func (s *IntakeService) SplitMessage(ctx context.Context, id int64) (*klachtdesk
 		return nil, err
 	}
 	env := klachtdesk.Env{Now: tx.now, Settings: settings, Actor: u}
-	text := strings.TrimSpace(m.Text)
-	if text == "" {
-		text = "(De e-mail bevat geen tekst. / The e-mail has no text.)"
-	}
-	c, err := createComplaint(ctx, tx, &klachtdesk.NewComplaint{
-		Channel: klachtdesk.ChannelEmail, ReceivedAt: m.At,
-		Complainant: klachtdesk.Complainant{Name: clip(sender.Name, 200), Email: clip(sender.Address, 320), Type: klachtdesk.Consumer, Language: from.Language},
-		Kind:        klachtdesk.KindService, Subtype: "other",
-		Subject: clip(m.Subject, 1000), Description: clip(text, 190_000),
-	}, env)
+	c, err := createComplaint(ctx, tx, klachtdesk.NewComplaintFromMail(&klachtdesk.InboundMail{
+		From: klachtdesk.Address{Name: sender.Name, Email: sender.Address}, Subject: m.Subject, NewText: m.Text, Language: from.Language,
+	}, m.At), env)
 	if err != nil {
 		return nil, err
 	}
