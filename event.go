@@ -183,6 +183,9 @@ type AuditService interface {
 // as two JSON objects with sorted keys (a field absent on one side is null
 // there). changed is false when nothing differs.
 func Diff(before, after *Complaint) (b, a json.RawMessage, changed bool, err error) {
+	if before == nil && after != nil {
+		return created(after)
+	}
 	bm, err := fieldMap(before)
 	if err != nil {
 		return nil, nil, false, err
@@ -212,6 +215,48 @@ func Diff(before, after *Complaint) (b, a json.RawMessage, changed bool, err err
 		return nil, nil, false, err
 	}
 	return b, a, true, nil
+}
+
+// created is Diff(nil, c), the diff every registration writes, without
+// decoding every value only to encode it again: each field of c against
+// null.
+func created(c *Complaint) (b, a json.RawMessage, changed bool, err error) {
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("encode complaint: %w", err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, nil, false, fmt.Errorf("decode complaint: %w", err)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, nil, false, nil
+	}
+	sort.Strings(keys)
+	var bb, ab bytes.Buffer
+	bb.Grow(len(keys) * 16)
+	ab.Grow(len(raw))
+	bb.WriteByte('{')
+	ab.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			bb.WriteByte(',')
+			ab.WriteByte(',')
+		}
+		key, _ := json.Marshal(k) // a string always encodes
+		bb.Write(key)
+		bb.WriteString(":null")
+		ab.Write(key)
+		ab.WriteByte(':')
+		ab.Write(m[k])
+	}
+	bb.WriteByte('}')
+	ab.WriteByte('}')
+	return bb.Bytes(), ab.Bytes(), true, nil
 }
 
 func fieldMap(c *Complaint) (map[string]any, error) {

@@ -2,6 +2,7 @@ package klachtdesk_test
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +129,78 @@ func TestDiffReplay(t *testing.T) {
 			t.Errorf("before of acknowledgement = %v", before)
 		}
 	})
+}
+
+// TestDiffCreated checks that the diff of a registration (Diff(nil, c),
+// computed without decoding the complaint) holds what the general diff
+// against an empty complaint holds: every field, null before, sorted keys.
+func TestDiffCreated(t *testing.T) {
+	e := env(received.Add(time.Hour))
+	c, err := kd.Register(newComplaint(kd.KindService, "reachability", kd.Consumer), "KL-2026-000001", 1, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ConcernedEmployees = []int64{concerned}
+	b, a, changed, err := kd.Diff(nil, c)
+	if err != nil || !changed {
+		t.Fatalf("Diff(nil, c): changed %v, err %v", changed, err)
+	}
+	wb, wa, _, err := kd.Diff(&kd.Complaint{}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decode := func(raw json.RawMessage) map[string]any {
+		t.Helper()
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		return m
+	}
+	got, want := decode(a), decode(wa)
+	for k, v := range want {
+		if diff := cmp.Diff(v, got[k]); diff != "" {
+			t.Errorf("after[%s] (-general +created):\n%s", k, diff)
+		}
+	}
+	for k, v := range decode(b) {
+		if v != nil {
+			t.Errorf("before[%s] = %v, want null", k, v)
+		}
+		if _, ok := got[k]; !ok {
+			t.Errorf("before has %s, after has not", k)
+		}
+	}
+	if len(decode(b)) != len(got) || len(got) < len(decode(wb)) {
+		t.Errorf("created diff has %d before and %d after fields; the general diff %d", len(decode(b)), len(got), len(decode(wb)))
+	}
+	var keys []string
+	dec := json.NewDecoder(strings.NewReader(string(a)))
+	for depth, expectKey := 0, false; ; {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			expectKey = depth == 1
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 1 {
+			if k, ok := tok.(string); ok && expectKey {
+				keys = append(keys, k)
+				expectKey = false
+				continue
+			}
+			expectKey = true
+		}
+	}
+	if !sort.StringsAreSorted(keys) || len(keys) != len(got) {
+		t.Errorf("keys of after are not sorted: %v", keys)
+	}
 }
 
 func TestEventNote(t *testing.T) {

@@ -206,6 +206,8 @@ type Tx struct {
 	created int64
 	// stmts are the cached statements bound to this transaction.
 	stmts map[string]*sql.Stmt
+	// readOnly is set for a transaction that only reads.
+	readOnly bool
 }
 
 // BeginTx starts a transaction. On SQLite a read-write transaction takes the
@@ -219,7 +221,7 @@ func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin transaction: %w", err)
 	}
-	return &Tx{tx: tx, db: db, now: db.Now().UTC()}, nil
+	return &Tx{tx: tx, db: db, now: db.Now().UTC(), readOnly: opts != nil && opts.ReadOnly}, nil
 }
 
 // beginRead starts a read-only transaction: one consistent snapshot.
@@ -229,18 +231,18 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 
 // ExecContext executes a statement written with ? placeholders.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.db.dialect.rebind(query), args...)
+	return tx.tx.ExecContext(tx.stmtContext(ctx), tx.db.dialect.rebind(query), args...)
 }
 
 // QueryContext runs a query written with ? placeholders.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.db.dialect.rebind(query), args...)
+	return tx.tx.QueryContext(tx.stmtContext(ctx), tx.db.dialect.rebind(query), args...)
 }
 
 // QueryRowContext runs a query written with ? placeholders that returns at
 // most one row.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.db.dialect.rebind(query), args...)
+	return tx.tx.QueryRowContext(tx.stmtContext(ctx), tx.db.dialect.rebind(query), args...)
 }
 
 // maxPrepared bounds the statement cache; the fixed SQL of the services
@@ -282,8 +284,20 @@ func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return ts, nil
 }
 
+// stmtContext is the context a statement of tx runs with. The statements of
+// a write transaction are short and the transaction as a whole still ends
+// with its context; not tying each one to it saves the driver a goroutine
+// per statement, which is most of a simple insert's cost.
+func (tx *Tx) stmtContext(ctx context.Context) context.Context {
+	if tx.readOnly {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
+
 // exec is ExecContext for the fixed SQL of the services: prepared once.
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = tx.stmtContext(ctx)
 	q := tx.db.dialect.rebind(query)
 	s, err := tx.stmt(ctx, q)
 	if err != nil {
@@ -296,6 +310,7 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 
 // query is QueryContext for the fixed SQL of the services: prepared once.
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = tx.stmtContext(ctx)
 	q := tx.db.dialect.rebind(query)
 	s, err := tx.stmt(ctx, q)
 	if err != nil {
@@ -309,6 +324,7 @@ func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // queryRow is QueryRowContext for the fixed SQL of the services: prepared
 // once. A preparation error surfaces from Scan, as with QueryRowContext.
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = tx.stmtContext(ctx)
 	q := tx.db.dialect.rebind(query)
 	s, err := tx.stmt(ctx, q)
 	if err != nil || s == nil {

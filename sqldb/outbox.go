@@ -279,7 +279,8 @@ func (s *OutboxService) LetterRetry(ctx context.Context, id int64, reason string
 
 // loadDeliveries fills the outbox state of the outbound messages in byID.
 func loadDeliveries(ctx context.Context, tx *Tx, complaintID int64, byID map[int64]*klachtdesk.Message) error {
-	rows, err := tx.query(ctx, `SELECT message_row, state, reason, last_error, attempts, sent_at FROM outbox WHERE complaint_id = ?`, complaintID)
+	rows, err := tx.query(ctx, `SELECT o.message_row, o.state, o.reason, o.last_error, o.attempts, o.sent_at
+		FROM messages m JOIN outbox o ON o.message_row = m.id WHERE m.complaint_id = ?`, complaintID)
 	if err != nil {
 		return fmt.Errorf("deliveries of complaint %d: %w", complaintID, err)
 	}

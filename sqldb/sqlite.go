@@ -20,6 +20,8 @@ const sqlitePragmas = "_pragma=busy_timeout(10000)" +
 	"&_pragma=journal_mode(WAL)" +
 	"&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(FULL)" +
+	"&_pragma=cache_size(-32768)" +
+	"&_pragma=wal_autocheckpoint(8192)" +
 	"&_txlock=immediate"
 
 // sqlitePath returns the database file a DSN names: the default file in the
