@@ -225,38 +225,106 @@ func created(c *Complaint) (b, a json.RawMessage, changed bool, err error) {
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("encode complaint: %w", err)
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, nil, false, fmt.Errorf("decode complaint: %w", err)
+	fields, err := topLevelFields(raw)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("encode complaint: %w", err)
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	if len(keys) == 0 {
+	if len(fields) == 0 {
 		return nil, nil, false, nil
 	}
-	sort.Strings(keys)
+	sort.Slice(fields, func(i, j int) bool { return fields[i].key < fields[j].key })
 	var bb, ab bytes.Buffer
-	bb.Grow(len(keys) * 16)
+	bb.Grow(len(fields) * 16)
 	ab.Grow(len(raw))
 	bb.WriteByte('{')
 	ab.WriteByte('{')
-	for i, k := range keys {
+	for i, f := range fields {
 		if i > 0 {
 			bb.WriteByte(',')
 			ab.WriteByte(',')
 		}
-		key, _ := json.Marshal(k) // a string always encodes
-		bb.Write(key)
+		bb.Write(f.rawKey)
 		bb.WriteString(":null")
-		ab.Write(key)
+		ab.Write(f.rawKey)
 		ab.WriteByte(':')
-		ab.Write(m[k])
+		ab.Write(f.value)
 	}
 	bb.WriteByte('}')
 	ab.WriteByte('}')
 	return bb.Bytes(), ab.Bytes(), true, nil
+}
+
+// field is one member of a JSON object: its key as encoded and decoded,
+// and its value as encoded.
+type field struct {
+	rawKey, value []byte
+	key           string
+}
+
+// topLevelFields splits a JSON object as encoding/json writes it (no
+// insignificant space) into its members, without decoding their values.
+func topLevelFields(raw []byte) ([]field, error) {
+	if len(raw) < 2 || raw[0] != '{' || raw[len(raw)-1] != '}' {
+		return nil, fmt.Errorf("not a JSON object: %.40s", raw)
+	}
+	var out []field
+	for i := 1; i < len(raw)-1; {
+		if raw[i] == ',' {
+			i++
+		}
+		end, err := endOfValue(raw, i)
+		if err != nil || end >= len(raw) || raw[end] != ':' {
+			return nil, fmt.Errorf("malformed JSON object at %d: %.40s", i, raw[i:])
+		}
+		f := field{rawKey: raw[i:end]}
+		if err := json.Unmarshal(f.rawKey, &f.key); err != nil {
+			return nil, err
+		}
+		start := end + 1
+		if end, err = endOfValue(raw, start); err != nil {
+			return nil, err
+		}
+		f.value = raw[start:end]
+		out = append(out, f)
+		i = end
+	}
+	return out, nil
+}
+
+// endOfValue returns the index just past the JSON value that starts at
+// raw[i], counting brackets outside strings.
+func endOfValue(raw []byte, i int) (int, error) {
+	depth, inString := 0, false
+	for j := i; j < len(raw); j++ {
+		ch := raw[j]
+		switch {
+		case inString:
+			if ch == '\\' {
+				j++
+			} else if ch == '"' {
+				inString = false
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		case ch == '"':
+			inString = true
+		case ch == '{' || ch == '[':
+			depth++
+		case ch == '}' || ch == ']':
+			if depth == 0 {
+				return j, nil // the end of the enclosing object
+			}
+			if depth--; depth == 0 {
+				return j + 1, nil
+			}
+		case ch == ',' || ch == ':':
+			if depth == 0 {
+				return j, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("unterminated JSON value at %d", i)
 }
 
 func fieldMap(c *Complaint) (map[string]any, error) {

@@ -120,20 +120,28 @@ func wrap(line string, width int) []string {
 	if strings.HasPrefix(line, "- ") {
 		indent = "  "
 	}
-	var lines []string
-	cur := ""
-	for _, w := range strings.Split(line, " ") {
+	var (
+		lines []string
+		cur   strings.Builder
+		n     int // runes in cur
+	)
+	for w := range strings.SplitSeq(line, " ") {
+		wn := utf8.RuneCountInString(w)
 		switch {
-		case cur == "":
-			cur = w
-		case cur == indent:
-			cur += w
-		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) <= width:
-			cur += " " + w
+		case n == 0, cur.Len() == len(indent) && cur.String() == indent:
+			cur.WriteString(w)
+			n += wn
+		case n+1+wn <= width:
+			cur.WriteByte(' ')
+			cur.WriteString(w)
+			n += 1 + wn
 		default:
-			lines = append(lines, cur)
-			cur = indent + w
+			lines = append(lines, cur.String())
+			cur.Reset()
+			cur.WriteString(indent)
+			cur.WriteString(w)
+			n = len(indent) + wn
 		}
 	}
-	return append(lines, cur)
+	return append(lines, cur.String())
 }

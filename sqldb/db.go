@@ -48,6 +48,8 @@ type DB struct {
 	stmts  sync.Map // string → *sql.Stmt
 	nstmts atomic.Int64
 
+	settings settingsCache
+
 	// beforeComplaintUpdate, when set (by tests only), runs inside Act
 	// between loading and updating the complaint.
 	beforeComplaintUpdate func(ctx context.Context, tx *Tx, complaintID int64) error

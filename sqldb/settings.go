@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/klachtdesk/klachtdesk"
 )
@@ -99,6 +101,16 @@ func (s *SettingsService) SetSetting(ctx context.Context, key, value string) (kl
 // loadSettings reads the settings in force inside tx, so that a change
 // commits either wholly before or wholly after the work that reads them.
 func loadSettings(ctx context.Context, tx *Tx) (klachtdesk.Settings, error) {
+	// Settings change only through SetSetting, which writes a new
+	// revision with every change: the revision alone tells whether the
+	// settings read last are still in force.
+	var revision int
+	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(revision), 0) FROM settings_changes`).Scan(&revision); err != nil {
+		return klachtdesk.Settings{}, fmt.Errorf("read settings revision: %w", err)
+	}
+	if s, ok := tx.db.settings.get(revision); ok {
+		return s, nil
+	}
 	rows, err := tx.query(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return klachtdesk.Settings{}, fmt.Errorf("read settings: %w", err)
@@ -115,15 +127,43 @@ func loadSettings(ctx context.Context, tx *Tx) (klachtdesk.Settings, error) {
 	if err := rows.Err(); err != nil {
 		return klachtdesk.Settings{}, fmt.Errorf("read settings: %w", err)
 	}
-	var revision int
-	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(revision), 0) FROM settings_changes`).Scan(&revision); err != nil {
-		return klachtdesk.Settings{}, fmt.Errorf("read settings revision: %w", err)
-	}
 	s, err := klachtdesk.SettingsFromMap(m, revision)
 	if err != nil {
 		// A bad stored value is the store's fault, not the user's: %v keeps
 		// its EINVALID code from reaching the edge.
 		return klachtdesk.Settings{}, fmt.Errorf("stored settings are invalid: %v", err)
 	}
+	tx.db.settings.put(s)
 	return s, nil
+}
+
+// settingsCache keeps the settings of the latest revision read, so that a
+// transaction that needs them reads one row instead of all of them.
+type settingsCache struct {
+	mu    sync.Mutex
+	valid bool
+	s     klachtdesk.Settings
+}
+
+func (c *settingsCache) get(revision int) (klachtdesk.Settings, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.valid || c.s.Revision != revision {
+		return klachtdesk.Settings{}, false
+	}
+	return cloneSettings(c.s), true
+}
+
+func (c *settingsCache) put(s klachtdesk.Settings) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.s, c.valid = cloneSettings(s), true
+}
+
+// cloneSettings copies s with its own lists, so that a caller changing its
+// copy never changes the cache's.
+func cloneSettings(s klachtdesk.Settings) klachtdesk.Settings {
+	s.ClosingDays = slices.Clone(s.ClosingDays)
+	s.BridgeDays = slices.Clone(s.BridgeDays)
+	return s
 }

@@ -36,7 +36,7 @@ import (
 func main() {
 	mode := flag.String("mode", "one", "one, batch, attach or bare")
 	n := flag.Int("n", 10000, "number of mails")
-	batch := flag.Int("batch", 100, "mails per transaction in batch and attach modes")
+	batch := flag.Int("batch", 0, "mails per transaction: 100 in batch and attach modes, 1 in bare mode")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to `file`")
 	mboxOut := flag.String("mbox", "", "write the generated mails to this mbox `file` and exit (to time `klachtdesk import` itself)")
 	syncMode := flag.String("sync", "FULL", "bare mode only: SQLite synchronous setting, FULL or NORMAL (what durability costs)")
@@ -58,6 +58,12 @@ func main() {
 			log.Fatal(err)
 		}
 		return
+	}
+	if *batch <= 0 {
+		*batch = 100
+		if *mode == "bare" {
+			*batch = 1
+		}
 	}
 	if err := run(*mode, *n, *batch, *syncMode); err != nil {
 		pprof.StopCPUProfile()
@@ -100,7 +106,10 @@ func run(mode string, n, batch int, syncMode string) error {
 			return fmt.Errorf("-sync must be FULL or NORMAL, not %q", syncMode)
 		}
 		mode += "-" + strings.ToLower(syncMode)
-		if err := bare(ctx, db.Path(), mails, syncMode); err != nil {
+		if batch > 1 {
+			mode += fmt.Sprintf("-batch%d", batch)
+		}
+		if err := bare(ctx, db.Path(), mails, syncMode, batch); err != nil {
 			return err
 		}
 	case "one", "batch", "attach":
@@ -156,49 +165,95 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// bare inserts, per mail, the rows intake writes (blob, complainant,
-// complaint, event, message, outbox, inbound) with plain statements, one
-// durable transaction per mail: the floor the store is measured against.
-func bare(ctx context.Context, path string, mails []mailgen.Mail, syncMode string) error {
+// bare inserts, per mail, the rows intake writes for a new complaint, with
+// plain statements and values of the same sizes: the raw mail as a blob,
+// complainant, reference counter, complaint, its key, the three events
+// (created; the mail and the acknowledgement as messages) and the audit
+// head, both messages, the outbox row and the inbound row. No parsing
+// beyond what the rows need, no diff, no sealing, no letter: the floor the
+// store is measured against. perTx mails share one durable transaction.
+func bare(ctx context.Context, path string, mails []mailgen.Mail, syncMode string, perTx int) error {
 	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(WAL)&_pragma=synchronous("+syncMode+")&_pragma=busy_timeout(10000)&_txlock=immediate")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
+	db.SetMaxOpenConns(2) // preparing a statement borrows a second connection
 	now := time.Now().UTC().Format("2006-01-02T15:04:05.000000000Z")
+	event := strings.Repeat("e", 1500) // a sealed created event is about this long
+	ack := strings.Repeat("a", 1200)   // the acknowledgement letter
+	var (
+		tx       *sql.Tx
+		prepared = map[string]*sql.Stmt{} // each statement prepared once
+		bound    = map[string]*sql.Stmt{} // and bound once per transaction
+	)
+	exec := func(q string, args ...any) error {
+		st, ok := bound[q]
+		if !ok {
+			p, ok := prepared[q]
+			if !ok {
+				if p, err = db.PrepareContext(ctx, q); err != nil {
+					return err
+				}
+				prepared[q] = p
+			}
+			st = tx.StmtContext(ctx, p)
+			bound[q] = st
+		}
+		_, err := st.ExecContext(ctx, args...)
+		return err
+	}
 	for i, m := range mails {
+		if tx == nil {
+			if tx, err = db.BeginTx(ctx, nil); err != nil {
+				return err
+			}
+			clear(bound)
+		}
 		sum := sha256.Sum256(m.Raw)
 		h := hex.EncodeToString(sum[:])
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
+		body := string(m.Raw[min(len(m.Raw), 600):])
+		addr := fmt.Sprintf("b%d@example.nl", i)
+		id := int64(i + 1)
 		stmts := []struct {
 			q    string
 			args []any
 		}{
 			{`INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, []any{h, len(m.Raw), m.Raw}},
 			{`INSERT INTO complainants (name, email, email_key, type, language, created_at, updated_at) VALUES ('x', ?, ?, 'consumer', 'nl', ?, ?)`,
-				[]any{fmt.Sprintf("b%d@example.nl", i), fmt.Sprintf("b%d@example.nl", i), now, now}},
-			{`INSERT INTO complaints (reference, year, number, state, channel, received_at, receipt_date, language, complainant_id, customer_type, kind, subtype, description, severity, route, version, created_at, updated_at)
-				VALUES (?, 2026, ?, 'received', 'email', ?, '2026-03-02', 'nl', last_insert_rowid(), 'consumer', 'service', 'other', ?, 'normal', 'internal', 1, ?, ?)`,
-				[]any{fmt.Sprintf("KL-2026-%06d", i+1), i + 1, now, string(m.Raw[:min(len(m.Raw), 500)]), now, now}},
-			{`INSERT INTO events (complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash) VALUES (last_insert_rowid(), 'created', 0, 'system', ?, '{}', '{}', '', ?)`, []any{now, h}},
-			{`INSERT INTO messages (complaint_id, direction, channel, text, raw_sha256, at) VALUES (?, 'in', 'email', ?, ?, ?)`, []any{i + 1, string(m.Raw[:min(len(m.Raw), 500)]), h, now}},
-			{`INSERT INTO messages (complaint_id, direction, channel, message_id, subject, text, at) VALUES (?, 'out', 'email', ?, 'ack', 'ack text', ?)`, []any{i + 1, h, now}},
-			{`INSERT INTO outbox (complaint_id, message_row, kind, to_key, automatic, state, next_attempt_at, created_at) VALUES (?, last_insert_rowid(), 'acknowledgement', 'x', 1, 'queued', ?, ?)`, []any{i + 1, now, now}},
-			{`INSERT INTO inbound (fingerprint, raw_sha256, source, received_at, outcome, complaint_id, taken_at) VALUES (?, ?, 'bare', ?, 'new', ?, ?)`, []any{h, h, now, i + 1, now}},
+				[]any{addr, addr, now, now}},
+			{`INSERT INTO reference_counters (year, last) VALUES (2026, 1) ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1`, nil},
+			{`INSERT INTO complaints (id, reference, year, number, state, channel, received_at, receipt_date, language, complainant_id, customer_type, kind, subtype, description, severity, route, version, created_at, updated_at)
+				VALUES (?, ?, 2026, ?, 'received', 'email', ?, '2026-03-02', 'nl', last_insert_rowid(), 'consumer', 'service', 'other', ?, 'normal', 'internal', 1, ?, ?)`,
+				[]any{id, fmt.Sprintf("KL-2026-%06d", i+1), i + 1, now, clipBytes(body, 2000), now, now}},
+			{`INSERT INTO complaint_keys (complaint_id, key) VALUES (?, ?)`, []any{id, h}},
+			{`INSERT INTO events (complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash) VALUES (?, 'created', 0, 'system', ?, '{}', ?, '', ?)`, []any{id, now, event, h}},
+			{`INSERT INTO messages (complaint_id, direction, channel, message_id, subject, text, html, raw_sha256, at) VALUES (?, 'in', 'email', ?, 'subject', ?, ?, ?, ?)`,
+				[]any{id, "<in." + h + "@example.nl>", body, body, h, now}},
+			{`INSERT INTO events (complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash) VALUES (?, 'message_added', 0, 'system', ?, '{}', ?, '', ?)`, []any{id, now, event[:400], h}},
+			{`INSERT INTO messages (complaint_id, direction, channel, message_id, subject, text, at) VALUES (?, 'out', 'email', ?, 'ack', ?, ?)`, []any{id, "<out." + h + "@example.nl>", ack, now}},
+			{`INSERT INTO events (complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash) VALUES (?, 'message_added', 0, 'system', ?, '{}', ?, '', ?)`, []any{id, now, event[:400], h}},
+			{`INSERT INTO outbox (complaint_id, message_row, kind, to_key, automatic, state, next_attempt_at, created_at) VALUES (?, last_insert_rowid() - 1, 'acknowledgement', ?, 1, 'queued', ?, ?)`, []any{id, addr, now, now}},
+			{`INSERT INTO inbound (fingerprint, raw_sha256, source, received_at, outcome, complaint_id, taken_at) VALUES (?, ?, 'bare', ?, 'new', ?, ?)`, []any{h, h, now, id, now}},
 		}
 		for _, s := range stmts {
-			if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
+			if err := exec(s.q, s.args...); err != nil {
 				tx.Rollback()
 				return fmt.Errorf("bare insert %d: %w", i, err)
 			}
 		}
-		if err := tx.Commit(); err != nil {
-			return err
+		if (i+1)%perTx == 0 || i == len(mails)-1 {
+			if err := exec(`UPDATE audit_head SET last_event_id = last_event_id + 3, last_hash = ? WHERE id = 1`, h); err != nil {
+				tx.Rollback()
+				return err
+			}
+			if err := tx.Commit(); err != nil {
+				return err
+			}
+			tx = nil
 		}
 	}
 	return nil
 }
+
+func clipBytes(s string, n int) string { return s[:min(len(s), n)] }
