@@ -147,8 +147,15 @@ func createComplaint(ctx context.Context, tx *Tx, n *klachtdesk.NewComplaint, en
 
 // nextComplaintNumber hands out the next number of year inside the
 // registering transaction: the row lock makes numbers sequential, and a
-// rolled-back registration gives its number back.
+// rolled-back registration gives its number back. The first number of a
+// transaction takes the row; the others count on in memory, and Commit
+// writes the last one handed out.
 func nextComplaintNumber(ctx context.Context, tx *Tx, year int) (int, error) {
+	if c, ok := tx.numbers[year]; ok {
+		c.last++
+		c.dirty = true
+		return c.last, nil
+	}
 	var n int
 	err := tx.queryRow(ctx, `
 		INSERT INTO reference_counters (year, last) VALUES (?, 1)
@@ -157,7 +164,31 @@ func nextComplaintNumber(ctx context.Context, tx *Tx, year int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("next complaint number of %d: %w", year, err)
 	}
+	if tx.numbers == nil {
+		tx.numbers = map[int]*counter{}
+	}
+	tx.numbers[year] = &counter{last: n}
 	return n, nil
+}
+
+// counter is a reference counter as a transaction moved it.
+type counter struct {
+	last  int
+	dirty bool
+}
+
+// flushNumbers writes the reference counters that moved in memory.
+func flushNumbers(ctx context.Context, tx *Tx) error {
+	for year, c := range tx.numbers {
+		if !c.dirty {
+			continue
+		}
+		if _, err := tx.exec(ctx, `UPDATE reference_counters SET last = ? WHERE year = ?`, c.last, year); err != nil {
+			return fmt.Errorf("update complaint number of %d: %w", year, err)
+		}
+		c.dirty = false
+	}
+	return nil
 }
 
 // upsertComplainant stores the complainant of a new complaint: the known

@@ -206,6 +206,8 @@ type Tx struct {
 	}
 	// created is the complaint this transaction registered last.
 	created int64
+	// numbers are the reference counters this transaction hands out from.
+	numbers map[int]*counter
 	// stmts are the cached statements bound to this transaction.
 	stmts map[string]*sql.Stmt
 	// readOnly is set for a transaction that only reads.
@@ -335,10 +337,13 @@ func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return s.QueryRowContext(ctx, args...)
 }
 
-// Commit writes the audit chain's head, if events were appended, and
-// commits the transaction.
+// Commit writes the audit chain's head, if events were appended, and the
+// reference counters handed out from, and commits the transaction.
 func (tx *Tx) Commit() error {
 	if err := flushAuditHead(context.Background(), tx); err != nil {
+		return err
+	}
+	if err := flushNumbers(context.Background(), tx); err != nil {
 		return err
 	}
 	if err := tx.tx.Commit(); err != nil {

@@ -340,6 +340,17 @@ func TestIntake_BatchAndQuarantine(t *testing.T) {
 	if rs[50].Outcome != klachtdesk.OutcomeDuplicate || rs[50].Reference != rs[7].Reference {
 		t.Errorf("duplicate within a batch = %+v", rs[50])
 	}
+	// The batch numbers its complaints in order, and the next transaction
+	// goes on after the last number the batch handed out.
+	for i, r := range rs[:50] {
+		if want := fmt.Sprintf("KL-%d-%06d", testNow.Year(), i+1); r.Reference != want {
+			t.Fatalf("complaint %d of the batch is %s, want %s", i, r.Reference, want)
+		}
+	}
+	next := mail("volgende@example.nl", "next@x", "Klacht", "nog een")
+	if r := mustTake(t, in, next, testNow); r.Reference != fmt.Sprintf("KL-%d-%06d", testNow.Year(), 51) {
+		t.Errorf("the mail after the batch is %s, want number 51", r.Reference)
+	}
 	// A large attachment goes to the file store before the transaction.
 	big := mail("groot@example.nl", "big@x", "Foto's", "Zie bijlage.")
 	big.Attachments = []klachtdesk.MailPart{{Filename: "foto.jpg", ContentType: "image/jpeg", Content: make([]byte, 3<<20)}}
