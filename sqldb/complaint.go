@@ -598,8 +598,9 @@ func insertComplaint(ctx context.Context, tx *Tx, c *klachtdesk.Complaint, year,
 		names[i] = col.name
 		args = append(args, col.value(c))
 	}
-	err := tx.queryRow(ctx, `INSERT INTO complaints (year, number, `+strings.Join(names, ", ")+`)
-		VALUES (`+placeholders(len(args))+`) RETURNING id`, args...).Scan(&c.ID)
+	var err error
+	c.ID, err = tx.insert(ctx, `INSERT INTO complaints (year, number, `+strings.Join(names, ", ")+`)
+		VALUES (`+placeholders(len(args))+`)`, args...)
 	if err != nil {
 		return complaintWriteError(tx, c, err)
 	}

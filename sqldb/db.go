@@ -337,6 +337,22 @@ func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return s.QueryRowContext(ctx, args...)
 }
 
+// insert runs an INSERT of one row (written without RETURNING) and returns
+// the row's id. SQLite reports it without a result set, which spares the
+// driver a row cursor and its watcher goroutine; PostgreSQL returns it.
+func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	if tx.db.dialect == dialectPostgres {
+		var id int64
+		err := tx.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+		return id, err
+	}
+	res, err := tx.exec(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
 // Commit writes the audit chain's head, if events were appended, and the
 // reference counters handed out from, and commits the transaction.
 func (tx *Tx) Commit() error {

@@ -398,18 +398,19 @@ func insertMessage(ctx context.Context, tx *Tx, m *klachtdesk.Message, atts []*k
 			messageID = m.MessageID
 		}
 	}
-	err := tx.queryRow(ctx, `INSERT INTO messages (complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at, quoted, html, auto, unverified)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	var err error
+	m.ID, err = tx.insert(ctx, `INSERT INTO messages (complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at, quoted, html, auto, unverified)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ComplaintID, string(m.Direction), string(m.Channel), messageID, m.From, m.To,
-		m.Subject, m.Text, m.RawSHA256, formatTime(m.At), m.Quoted, m.HTML, string(m.Auto), boolInt(m.Unverified)).Scan(&m.ID)
+		m.Subject, m.Text, m.RawSHA256, formatTime(m.At), m.Quoted, m.HTML, string(m.Auto), boolInt(m.Unverified))
 	if err != nil {
 		return fmt.Errorf("store message on %s: %w", reference, err)
 	}
 	m.Attachments = nil
 	for _, a := range atts {
 		a.MessageID = m.ID
-		if err := tx.queryRow(ctx, `INSERT INTO attachments (message_id, filename, content_type, size, sha256)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`, a.MessageID, a.Filename, a.ContentType, a.Size, a.SHA256).Scan(&a.ID); err != nil {
+		if a.ID, err = tx.insert(ctx, `INSERT INTO attachments (message_id, filename, content_type, size, sha256)
+			VALUES (?, ?, ?, ?, ?)`, a.MessageID, a.Filename, a.ContentType, a.Size, a.SHA256); err != nil {
 			return fmt.Errorf("store attachment %s on %s: %w", a.Filename, reference, err)
 		}
 		m.Attachments = append(m.Attachments, a)

@@ -89,10 +89,9 @@ func queueLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.
 	if err := insertMessage(ctx, tx, msg, nil, env.Actor, c.Reference); err != nil {
 		return err
 	}
-	var outboxID int64
-	if err := tx.queryRow(ctx, `INSERT INTO outbox (complaint_id, message_row, kind, to_key, in_reply_to, automatic, state, reason, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		c.ID, msg.ID, kind, key, clip(inReplyTo, 998), boolInt(automatic), string(state), reason, formatTime(env.Now), formatTime(env.Now)).Scan(&outboxID); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO outbox (complaint_id, message_row, kind, to_key, in_reply_to, automatic, state, reason, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, msg.ID, kind, key, clip(inReplyTo, 998), boolInt(automatic), string(state), reason, formatTime(env.Now), formatTime(env.Now)); err != nil {
 		return fmt.Errorf("queue %s letter for %s: %w", kind, c.Reference, err)
 	}
 	if state == klachtdesk.LetterHeld {
