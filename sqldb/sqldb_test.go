@@ -234,7 +234,8 @@ func TestDB_Open(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tx.Rollback()
-		for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2", "busy_timeout": "10000"} {
+		for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2", "busy_timeout": "10000",
+			"cache_size": "-32768", "wal_autocheckpoint": "8192", "journal_size_limit": "67108864"} {
 			var got string
 			if err := tx.QueryRowContext(context.Background(), "PRAGMA "+pragma).Scan(&got); err != nil {
 				t.Fatal(err)
