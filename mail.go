@@ -143,6 +143,24 @@ type IntakeService interface {
 	SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
 }
 
+// QuarantinedMail is a mail intake kept without registering it: refused
+// (rejected: our own address, no sender, …) or impossible to process (error).
+// Its raw bytes stay in the blob store under RawSHA256, so that an operator
+// can look at it and, once the cause is fixed, import it again elsewhere or
+// register it by hand.
+type QuarantinedMail struct {
+	ID         int64     `json:"id"`
+	Outcome    Outcome   `json:"outcome"`
+	Reason     string    `json:"reason"`
+	Source     string    `json:"source"`
+	From       string    `json:"from"`
+	Subject    string    `json:"subject"`
+	MessageID  string    `json:"message_id"`
+	ReceivedAt time.Time `json:"received_at"`
+	TakenAt    time.Time `json:"taken_at"`
+	RawSHA256  string    `json:"raw_sha256"`
+}
+
 // NoReplyAddress reports whether an address is of the kind no automatic
 // letter may go to: no-reply, mailer-daemon, postmaster and bounce
 // addresses, in English and Dutch spellings.

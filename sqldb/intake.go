@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -248,9 +249,9 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 // again later finds it as a duplicate.
 func (s *IntakeService) Quarantine(ctx context.Context, in klachtdesk.IncomingMail, reason string) error {
 	source, receivedAt, raw := in.Source, in.ReceivedAt, in.Raw
-	var fingerprint string
-	if in.Mail != nil {
-		fingerprint = in.Mail.Fingerprint
+	var fingerprint, from, subject, messageID string
+	if m := in.Mail; m != nil { // parsed, but not stored
+		fingerprint, from, subject, messageID = m.Fingerprint, m.From.Email, m.Subject, m.MessageID
 	}
 	if _, err := writer(ctx); err != nil {
 		return err
@@ -273,9 +274,10 @@ func (s *IntakeService) Quarantine(ctx context.Context, in klachtdesk.IncomingMa
 	if fingerprint == "" {
 		fingerprint = sum
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, raw_sha256, source, received_at, outcome, reason, taken_at)
-		VALUES (?, ?, ?, ?, 'error', ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
-		fingerprint, sum, clip(source, 2000), formatTime(receivedAt), clip(validText(reason), 2000), formatTime(tx.now)); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, taken_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'error', ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
+		fingerprint, clip(validText(messageID), 1000), sum, clip(source, 2000), formatTime(receivedAt), clip(validText(from), 1000),
+		clip(validText(subject), 1000), clip(validText(reason), 2000), formatTime(tx.now)); err != nil {
 		return fmt.Errorf("quarantine %s: %w", source, err)
 	}
 	return tx.Commit()
@@ -524,6 +526,70 @@ func clip(s string, n int) string {
 // validText makes s valid UTF-8 without NUL bytes.
 func validText(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
+// QuarantinedMails returns the mails in quarantine (rejected, or not
+// processable), newest first, at most limit (all when limit is 0). Only an
+// administrator may read them: they were never assigned to a complaint, so
+// the conflict rule cannot guard them.
+func (s *IntakeService) QuarantinedMails(ctx context.Context, limit int) ([]*klachtdesk.QuarantinedMail, error) {
+	if _, err := admin(ctx, "read the quarantine"); err != nil {
+		return nil, err
+	}
+	if limit < 0 {
+		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "limit must not be negative")
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	q := `SELECT id, outcome, reason, source, from_addr, subject, message_id, received_at, taken_at, raw_sha256
+		FROM inbound WHERE outcome IN ('rejected', 'error') ORDER BY taken_at DESC, id DESC`
+	args := []any{}
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read the quarantine: %w", err)
+	}
+	defer rows.Close()
+	var out []*klachtdesk.QuarantinedMail
+	for rows.Next() {
+		m := &klachtdesk.QuarantinedMail{}
+		if err := rows.Scan(&m.ID, strDest[klachtdesk.Outcome]{&m.Outcome}, &m.Reason, &m.Source, &m.From, &m.Subject, &m.MessageID,
+			instantDest{&m.ReceivedAt}, instantDest{&m.TakenAt}, &m.RawSHA256); err != nil {
+			return nil, fmt.Errorf("read the quarantine: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the quarantine: %w", err)
+	}
+	return out, nil
+}
+
+// OpenQuarantinedMail returns the raw bytes of quarantined mail id
+// (ENOTFOUND when no mail in quarantine has that id). Administrators only.
+func (s *IntakeService) OpenQuarantinedMail(ctx context.Context, id int64) (io.ReadCloser, error) {
+	if _, err := admin(ctx, "read the quarantine"); err != nil {
+		return nil, err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var sum string
+	err = tx.queryRow(ctx, `SELECT raw_sha256 FROM inbound WHERE id = ? AND outcome IN ('rejected', 'error')`, id).Scan(&sum)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, klachtdesk.Errorf(klachtdesk.ENOTFOUND, "no mail #%d in quarantine", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("read quarantined mail #%d: %w", id, err)
+	}
+	return openBlob(ctx, tx, sum)
 }
 
 // MailboxState returns the UIDVALIDITY and highest UID taken from an IMAP

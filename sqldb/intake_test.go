@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -382,6 +383,37 @@ func TestIntake_BatchAndQuarantine(t *testing.T) {
 	}
 	if ok, err := in.Taken(ctx, poison.Fingerprint); err != nil || !ok {
 		t.Errorf("Taken(quarantined) = %v, %v", ok, err)
+	}
+
+	// The quarantine lists the poison mail with its reason and hands out
+	// its raw bytes, to administrators only; registered mail is not in it.
+	q, err := in.QuarantinedMails(ctx, 0)
+	if err != nil || len(q) != 1 || q[0].Outcome != klachtdesk.OutcomeError || q[0].Reason != "could not be stored: test" ||
+		q[0].Source != "imap uid 9" || q[0].From != "p@example.nl" {
+		if len(q) > 0 {
+			t.Fatalf("QuarantinedMails = %+v, %v", *q[0], err)
+		}
+		t.Fatalf("QuarantinedMails = %v, %v", q, err)
+	}
+	rc, err := in.OpenQuarantinedMail(ctx, q[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(got, raw(poison)) {
+		t.Errorf("quarantined mail read back as %q", got)
+	}
+	registered := int64(countQuery(t, db, `SELECT id FROM inbound WHERE outcome = 'new' LIMIT 1`))
+	if _, err := in.OpenQuarantinedMail(ctx, registered); klachtdesk.ErrorCode(err) != klachtdesk.ENOTFOUND {
+		t.Errorf("a registered mail through the quarantine: %v", err)
+	}
+	handler := as(mustCreateUser(t, db, "henk", klachtdesk.RoleHandler))
+	if _, err := in.QuarantinedMails(handler, 10); klachtdesk.ErrorCode(err) != klachtdesk.EFORBIDDEN {
+		t.Errorf("a handler reading the quarantine: %v", err)
+	}
+	if _, err := in.OpenQuarantinedMail(handler, q[0].ID); klachtdesk.ErrorCode(err) != klachtdesk.EFORBIDDEN {
+		t.Errorf("a handler opening a quarantined mail: %v", err)
 	}
 }
 

@@ -30,6 +30,15 @@ type importLine struct {
 	Reason    string `json:"reason"`
 }
 
+// quarantineLine is one line of quarantine list --json.
+type quarantineLine struct {
+	ID        int64  `json:"id"`
+	Outcome   string `json:"outcome"`
+	Reason    string `json:"reason"`
+	Source    string `json:"source"`
+	RawSHA256 string `json:"raw_sha256"`
+}
+
 func TestImport(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
@@ -78,6 +87,31 @@ func TestImport(t *testing.T) {
 	if !strings.Contains(r.stderr, "5 e-mails verwerkt / 5 mails processed: new 2, reply 1, auto_reply 1, bounce 0, duplicate 0, rejected 1, error 0") {
 		t.Errorf("summary: %q", r.stderr)
 	}
+
+	// The refused mail is in quarantine with its reason and its bytes as
+	// they arrived; the other mails are not.
+	var quarantined []quarantineLine
+	for line := range strings.SplitSeq(strings.TrimSpace(mustRun(t, "", "quarantine", "list", "--data", data, "--json")), "\n") {
+		var q quarantineLine
+		if err := json.Unmarshal([]byte(line), &q); err != nil {
+			t.Fatalf("quarantine line %q: %v", line, err)
+		}
+		quarantined = append(quarantined, q)
+	}
+	if len(quarantined) != 1 || filepath.Base(quarantined[0].Source) != "5.eml" || quarantined[0].Outcome != "rejected" ||
+		quarantined[0].Reason != got[4].Reason || len(quarantined[0].RawSHA256) != 64 {
+		t.Fatalf("quarantine list = %+v", quarantined)
+	}
+	id := strconv.FormatInt(quarantined[0].ID, 10)
+	if out := mustRun(t, "", "quarantine", "list", "--data", data); !strings.Contains(out, "#"+id) || !strings.Contains(out, "rejected") {
+		t.Errorf("quarantine list:\n%s", out)
+	}
+	if out := mustRun(t, "", "quarantine", "show", "--data", data, "#"+id); out != files["5.eml"] {
+		t.Errorf("quarantine show gave %q, want the mail as it arrived", out)
+	}
+	checkOneLine(t, run(t, nil, "", "quarantine", "show", "--data", data, "x"), 2, "not a quarantine number")
+	checkOneLine(t, run(t, nil, "", "quarantine", "show", "--data", data, "9999"), 1, "no mail #9999 in quarantine")
+	checkOneLine(t, run(t, nil, "", "quarantine", "list", "--data", data, "--limit", "-1"), 2, "--limit")
 
 	// Again: every mail a duplicate, nothing doubled.
 	r = run(t, nil, "", "import", "--data", data, src)

@@ -7,9 +7,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/intake"
@@ -345,4 +348,92 @@ quoted another complaint's reference, or was threaded to the wrong one.
 		_, err = fmt.Fprintf(m.Stdout, "%s\n", c.Reference)
 		return err
 	},
+}
+
+var quarantineListCommand = &command{
+	name:     "quarantine list",
+	synopsis: "print the mails intake refused or could not process, newest first",
+	usage: `Usage: klachtdesk quarantine list [--limit N] [--json]
+
+Prints the mails in quarantine, newest first: mails intake refused (our own
+address, no sender, …) and mails it could not process. Each kept its reason
+and its raw bytes, which "quarantine show" prints. Nothing in quarantine
+blocks the mails behind it; a mail is in it once, however often its source
+offers it again. --json prints one JSON object per line. Administrators only.
+`,
+	flags: func(m *Main, fs *flag.FlagSet) {
+		fs.IntVar(&m.opts.list.limit, "limit", 50, "at most N mails (0: all)")
+		fs.BoolVar(&m.opts.json, "json", false, "one JSON object per line")
+	},
+	store: storeRead,
+	run: func(m *Main, ctx context.Context) error {
+		if m.opts.list.limit < 0 {
+			return usagef("--limit must be 0 or more")
+		}
+		list, err := m.IntakeService.QuarantinedMails(ctx, m.opts.list.limit)
+		if err != nil {
+			return err
+		}
+		if m.opts.json {
+			enc := json.NewEncoder(m.Stdout)
+			for _, q := range list {
+				if err := enc.Encode(q); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if len(list) == 0 {
+			_, err := fmt.Fprintln(m.Stdout, "geen e-mails in quarantaine / no mails in quarantine")
+			return err
+		}
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tTAKEN\tOUTCOME\tFROM\tSUBJECT\tREASON")
+		for _, q := range list {
+			fmt.Fprintf(tw, "#%d\t%s\t%s\t%s\t%s\t%s\n", q.ID, q.TakenAt.Format("2006-01-02 15:04"), q.Outcome,
+				dash(clip(oneLine(q.From), 40)), dash(clip(oneLine(q.Subject), 50)), dash(oneLine(q.Reason)))
+		}
+		return tw.Flush()
+	},
+}
+
+var quarantineShowCommand = &command{
+	name:     "quarantine show",
+	synopsis: "print the raw bytes of a mail in quarantine",
+	usage: `Usage: klachtdesk quarantine show ID > mail.eml
+
+Writes the mail as it arrived (the number "quarantine list" prints) to
+standard output, to inspect it or to import it again elsewhere once the cause
+is fixed. Administrators only.
+`,
+	args: func(m *Main, args []string) error {
+		if len(args) != 1 {
+			return usagef("give one quarantine number (as klachtdesk quarantine list prints it: #12)")
+		}
+		id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
+		if err != nil || id < 1 {
+			return usagef("%q is not a quarantine number", args[0])
+		}
+		m.opts.messageID = id
+		return nil
+	},
+	store: storeRead,
+	run: func(m *Main, ctx context.Context) error {
+		rc, err := m.IntakeService.OpenQuarantinedMail(ctx, m.opts.messageID)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		_, err = io.Copy(m.Stdout, rc)
+		return err
+	},
+}
+
+// clip shortens s to at most n runes for a table column, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }

@@ -239,11 +239,12 @@ const (
 
 // groups are the commands that take a sub-command.
 var groups = map[string]string{
-	"user":      "manage staff users: add, list, passwd",
-	"audit":     "check the audit trail: verify",
-	"settings":  "read and change the procedure settings: get, set",
-	"complaint": "register and list complaints: add, list",
-	"message":   "act on a received message: accept, split",
+	"user":       "manage staff users: add, list, passwd",
+	"audit":      "check the audit trail: verify",
+	"settings":   "read and change the procedure settings: get, set",
+	"complaint":  "register and list complaints: add, list",
+	"message":    "act on a received message: accept, split",
+	"quarantine": "mails intake refused or could not process: list, show",
 }
 
 // commands lists every command, in the order of the usage text.
@@ -257,6 +258,7 @@ func init() {
 		complaintAddCommand, complaintListCommand, showCommand,
 		importCommand, fetchCommand, deliverCommand,
 		messageAcceptCommand, messageSplitCommand,
+		quarantineListCommand, quarantineShowCommand,
 		settingsGetCommand, settingsSetCommand,
 		demoCommand, versionCommand,
 	}
