@@ -136,6 +136,9 @@ type IMAPSource struct {
 	Logger  *slog.Logger
 	// Report, when set, is called with each result.
 	Report func(Result)
+	// FetchBytes bounds the bytes fetched and held at once (default 32
+	// MiB); a single larger mail is still fetched, alone.
+	FetchBytes int64
 
 	client *imapclient.Client
 	exists chan uint32
@@ -183,6 +186,9 @@ func (s *IMAPSource) defaults() {
 	}
 	if s.failures == nil {
 		s.failures = map[imap.UID]int{}
+	}
+	if s.FetchBytes <= 0 {
+		s.FetchBytes = 32 << 20
 	}
 }
 
@@ -297,38 +303,195 @@ func (s *IMAPSource) Sync(ctx context.Context) (int, error) {
 		}
 	}
 	n := 0
-	for _, uid := range uids {
+	for len(uids) > 0 {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		taken, quarantined, err := s.takeOne(ctx, uid)
+		chunk := uids[:min(fetchBatch, len(uids))]
+		uids = uids[len(chunk):]
+		k, err := s.takeChunk(ctx, chunk, validity, canMove)
+		n += k
 		if err != nil {
-			return n, err
-		}
-		if !taken {
-			continue
-		}
-		n++
-		target := mb.Processed
-		if quarantined {
-			target = mb.Quarantine
-		}
-		if err := s.release(uid, target, canMove); err != nil {
-			return n, err
-		}
-		if err := s.Store.SetMailboxState(ctx, mb.Name(), validity, uint32(uid)); err != nil {
 			return n, err
 		}
 	}
 	return n, nil
 }
 
+// fetchBatch is the most mails one round of intake fetches and takes in one
+// transaction; IMAPSource.FetchBytes bounds their size together.
+const fetchBatch = 50
+
+// takeChunk takes the mails of uids (ascending): fetched together, taken in
+// one durable transaction where they can be, released together, and the
+// mailbox state moved past them. A chunk with a mail that failed before, or
+// whose transaction fails, is taken one mail at a time, so that a mail that
+// keeps failing is counted, and quarantined, on its own.
+func (s *IMAPSource) takeChunk(ctx context.Context, uids []imap.UID, validity uint32, canMove bool) (int, error) {
+	one := func(uids []imap.UID) (int, error) {
+		n := 0
+		for _, uid := range uids {
+			taken, quarantined, err := s.takeOne(ctx, uid)
+			if err != nil {
+				return n, err
+			}
+			if taken {
+				n++
+				if err := s.release([]imap.UID{uid}, quarantined, canMove); err != nil {
+					return n, err
+				}
+			}
+			if err := s.Store.SetMailboxState(ctx, s.Mailbox.Name(), validity, uint32(uid)); err != nil {
+				return n, err
+			}
+		}
+		return n, nil
+	}
+	for _, uid := range uids {
+		if s.failures[uid] > 0 {
+			return one(uids)
+		}
+	}
+	n := 0
+	for len(uids) > 0 {
+		part, err := s.fetchPart(uids)
+		if err != nil {
+			return n, err
+		}
+		uids = uids[len(part.uids):]
+		k, rest, err := s.takeFetched(ctx, part, canMove)
+		n += k
+		if err != nil {
+			return n, err
+		}
+		if len(rest) > 0 {
+			// The store failed, or could not take some mail as it came:
+			// those go one at a time, and the state waits for them.
+			k, err := one(rest)
+			n += k
+			if err != nil {
+				return n, err
+			}
+		}
+		if err := s.Store.SetMailboxState(ctx, s.Mailbox.Name(), validity, uint32(part.uids[len(part.uids)-1])); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// fetched is a part of a chunk: its UIDs (ascending) and the mails the
+// server still had of them, by UID.
+type fetched struct {
+	uids  []imap.UID
+	mails map[imap.UID]*imapclient.FetchMessageBuffer
+}
+
+// fetchPart fetches the first mails of uids that fit FetchBytes together
+// (at least one), with BODY.PEEK[] so that nothing is marked read.
+func (s *IMAPSource) fetchPart(uids []imap.UID) (fetched, error) {
+	sizes, err := s.client.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
+	if err != nil {
+		return fetched{}, fmt.Errorf("fetch sizes of %d mails: %w", len(uids), err)
+	}
+	size := make(map[imap.UID]int64, len(sizes))
+	for _, m := range sizes {
+		size[m.UID] = m.RFC822Size
+	}
+	var total int64
+	end := 0
+	for end < len(uids) && (end == 0 || total+size[uids[end]] <= s.FetchBytes) {
+		total += size[uids[end]]
+		end++
+	}
+	part := fetched{uids: uids[:end], mails: map[imap.UID]*imapclient.FetchMessageBuffer{}}
+	msgs, err := s.client.Fetch(imap.UIDSetNum(part.uids...), &imap.FetchOptions{
+		UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{peekBody},
+	}).Collect()
+	if err != nil {
+		return fetched{}, fmt.Errorf("fetch %d mails: %w", len(part.uids), err)
+	}
+	for _, m := range msgs {
+		part.mails[m.UID] = m
+	}
+	return part, nil
+}
+
+// peekBody is BODY.PEEK[]: the whole mail, not marked read.
+var peekBody = &imap.FetchItemBodySection{Peek: true}
+
+// takeFetched hands the fetched mails to the store in one batch and
+// releases those it took. rest are the UIDs it did not take, in order: all
+// of them from the first one the store failed on, or a mail without body.
+func (s *IMAPSource) takeFetched(ctx context.Context, part fetched, canMove bool) (n int, rest []imap.UID, err error) {
+	items := make(chan Item, len(part.uids))
+	byUID := map[string]imap.UID{}
+	var order []imap.UID
+	for _, uid := range part.uids {
+		m, ok := part.mails[uid]
+		if !ok {
+			continue // expunged meanwhile
+		}
+		raw := m.FindBodySection(peekBody)
+		if raw == nil {
+			continue // left for takeOne, which quarantines it
+		}
+		source := s.source(uid)
+		byUID[source] = uid
+		order = append(order, uid)
+		items <- Item{Source: source, ReceivedAt: m.InternalDate, Raw: raw}
+	}
+	close(items)
+	done := map[imap.UID]Result{}
+	p := &Pipeline{Store: s.Store, Batch: len(order), Parse: s.Parse}
+	runErr := p.Run(ctx, items, func(r Result) { done[byUID[r.Source]] = r })
+	var processed, quarantined []imap.UID
+	for _, uid := range part.uids {
+		r, ok := done[uid]
+		if _, fetched := part.mails[uid]; !fetched {
+			continue
+		}
+		if !ok || !r.Taken {
+			rest = append(rest, uid)
+			continue
+		}
+		s.report(r)
+		delete(s.failures, uid)
+		if r.Outcome == klachtdesk.OutcomeError {
+			quarantined = append(quarantined, uid)
+		} else {
+			processed = append(processed, uid)
+		}
+	}
+	if runErr != nil {
+		s.Logger.Warn("IMAP intake: a batch failed; taking its mails one at a time", "mailbox", s.Mailbox.Name(), "mails", len(rest), "err", runErr)
+	}
+	if err := s.release(processed, false, canMove); err != nil {
+		return 0, nil, err
+	}
+	if err := s.release(quarantined, true, canMove); err != nil {
+		return 0, nil, err
+	}
+	return len(processed) + len(quarantined), rest, nil
+}
+
+func (s *IMAPSource) source(uid imap.UID) string {
+	return fmt.Sprintf("imap:%s uid %d", s.Mailbox.Name(), uid)
+}
+
+// report passes a result on and logs it.
+func (s *IMAPSource) report(res Result) {
+	if s.Report != nil {
+		s.Report(res)
+	}
+	s.Logger.Info("mail taken", "source", res.Source, "outcome", res.Outcome, "reference", res.Reference, "reason", res.Reason)
+}
+
 // takeOne fetches one mail and hands it to the store. taken reports whether
 // the store now holds it durably (so the source may let go of it).
 func (s *IMAPSource) takeOne(ctx context.Context, uid imap.UID) (taken, quarantined bool, err error) {
-	body := &imap.FetchItemBodySection{Peek: true}
 	msgs, err := s.client.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{
-		UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{body},
+		UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{peekBody},
 	}).Collect()
 	if err != nil {
 		return false, false, fmt.Errorf("fetch UID %d: %w", uid, err)
@@ -336,8 +499,8 @@ func (s *IMAPSource) takeOne(ctx context.Context, uid imap.UID) (taken, quaranti
 	if len(msgs) == 0 {
 		return false, false, nil // expunged meanwhile
 	}
-	raw := msgs[0].FindBodySection(body)
-	source := fmt.Sprintf("imap:%s uid %d", s.Mailbox.Name(), uid)
+	raw := msgs[0].FindBodySection(peekBody)
+	source := s.source(uid)
 	it := Item{Source: source, ReceivedAt: msgs[0].InternalDate, Raw: raw}
 	if raw == nil {
 		it.Err = errors.New("the server sent no body")
@@ -370,28 +533,32 @@ func (s *IMAPSource) takeOne(ctx context.Context, uid imap.UID) (taken, quaranti
 		res.Reason, res.Taken = "quarantined: "+it.Err.Error(), true
 	}
 	delete(s.failures, uid)
-	if s.Report != nil {
-		s.Report(res)
-	}
-	s.Logger.Info("mail taken", "source", source, "outcome", res.Outcome, "reference", res.Reference, "reason", res.Reason)
+	s.report(res)
 	return res.Taken, res.Outcome == klachtdesk.OutcomeError, nil
 }
 
-// release lets go of a taken mail: moved to target, or flagged where it
-// cannot be moved.
-func (s *IMAPSource) release(uid imap.UID, target string, canMove bool) error {
-	set := imap.UIDSetNum(uid)
+// release lets go of taken mails: moved to the processed folder (or the
+// quarantine), or flagged where they cannot be moved.
+func (s *IMAPSource) release(uids []imap.UID, quarantined, canMove bool) error {
+	if len(uids) == 0 {
+		return nil
+	}
+	set := imap.UIDSetNum(uids...)
 	if canMove {
-		// A nil error with no source UIDs means the mail was gone already
+		target := s.Mailbox.Processed
+		if quarantined {
+			target = s.Mailbox.Quarantine
+		}
+		// A nil error with no source UIDs means the mails were gone already
 		// (moved by an earlier run that died before saving its state).
 		if _, err := s.client.Move(set, target).Wait(); err != nil {
-			return fmt.Errorf("move UID %d to %s: %w", uid, target, err)
+			return fmt.Errorf("move UIDs %v to %s: %w", set, target, err)
 		}
 		return nil
 	}
 	err := s.client.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen, takenFlag}}, nil).Close()
 	if err != nil {
-		return fmt.Errorf("flag UID %d: %w", uid, err)
+		return fmt.Errorf("flag UIDs %v: %w", set, err)
 	}
 	return nil
 }
