@@ -616,6 +616,7 @@ func TestNewComplaintValidate(t *testing.T) {
 		{"unknown channel", func(n *kd.NewComplaint) { n.Channel = "pigeon" }, kd.EINVALID},
 		{"no received instant", func(n *kd.NewComplaint) { n.ReceivedAt = time.Time{} }, kd.EINVALID},
 		{"received in the future", func(n *kd.NewComplaint) { n.ReceivedAt = now.Add(time.Hour) }, kd.EINVALID},
+		{"received before 1900", func(n *kd.NewComplaint) { n.ReceivedAt = time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600)) }, kd.EINVALID},
 		{"no complainant", func(n *kd.NewComplaint) { n.Complainant.Name, n.Complainant.Email = "", "" }, kd.EINVALID},
 		{"bad customer type", func(n *kd.NewComplaint) { n.Complainant.Type = "alien" }, kd.EINVALID},
 		{"bad language", func(n *kd.NewComplaint) { n.Complainant.Language = "de" }, kd.EINVALID},

@@ -266,6 +266,9 @@ type NewComplaint struct {
 // maxText bounds free text fields: a complaint is a letter, not a book.
 const maxText = 200_000
 
+// earliestReceipt is the earliest instant a complaint can have been received.
+var earliestReceipt = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // Validate checks a new complaint and returns an EINVALID or ENotWritten
 // error naming the first problem. It fills defaults (severity, subtype).
 func (n *NewComplaint) Validate(now time.Time) error {
@@ -280,6 +283,11 @@ func (n *NewComplaint) Validate(now time.Time) error {
 	}
 	if n.ReceivedAt.After(now.Add(5 * time.Minute)) {
 		return Errorf(EINVALID, "received-at %s lies in the future", n.ReceivedAt.UTC().Format(time.RFC3339))
+	}
+	if n.ReceivedAt.Before(earliestReceipt) {
+		// No register goes back further; before year 0 an instant cannot
+		// even be written down (RFC 3339, the audit trail's JSON).
+		return Errorf(EINVALID, "received-at %s lies before 1900", n.ReceivedAt.UTC().Format("2006-01-02"))
 	}
 	if err := n.Complainant.Validate(); err != nil {
 		return err

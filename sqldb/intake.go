@@ -174,7 +174,9 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 		return nil, err
 	}
 	receivedAt := it.ReceivedAt.UTC()
-	if receivedAt.IsZero() || receivedAt.After(env.Now) {
+	if receivedAt.IsZero() || receivedAt.After(env.Now) || receivedAt.Year() < 1990 {
+		// A source's clock that is unset, ahead or absurd: the mail
+		// counts as received now (as a Date header before 1990 does).
 		receivedAt = env.Now
 	}
 	match, err := threadMatch(ctx, tx, m, env.Actor)

@@ -548,3 +548,24 @@ func TestIntake_AcceptAndSplitUnverified(t *testing.T) {
 		t.Errorf("audit: %+v", rep.Break)
 	}
 }
+
+// TestIntake_AbsurdArrival: a source whose clock says 1800 (or year 0)
+// does not get its mail refused; the mail counts as received at intake.
+func TestIntake_AbsurdArrival(t *testing.T) {
+	db := MustOpenDB(t)
+	in := newIntake(db)
+	for i, at := range []time.Time{time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600))} {
+		m := mail(fmt.Sprintf("oud%d@example.nl", i), fmt.Sprintf("old%d@x", i), "Klacht", "tekst")
+		r := mustTake(t, in, m, at)
+		if r.Outcome != klachtdesk.OutcomeNew {
+			t.Fatalf("arrival %s: %+v", at, r)
+		}
+		c, err := sqldb.NewComplaintService(db).FindComplaintByReference(context.Background(), r.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.ReceivedAt.Equal(db.Now().UTC()) {
+			t.Errorf("arrival %s registered as received %s", at, c.ReceivedAt)
+		}
+	}
+}
