@@ -594,6 +594,60 @@ func (s *IntakeService) OpenQuarantinedMail(ctx context.Context, id int64) (io.R
 	return openBlob(ctx, tx, sum)
 }
 
+// RetryQuarantined takes mail id out of quarantine and through intake
+// again, as it would be taken now (after the cause was fixed): in one
+// transaction the quarantine row gives way to the mail's new outcome, so
+// that a crash leaves it either in quarantine or taken, never lost. in must
+// hold the quarantined raw bytes, parsed; the mail keeps its source and its
+// arrival. A mail intake refuses again is back in quarantine (rejected,
+// with the new reason); when taking it fails, it stays as it was and the
+// error says why. Administrators only.
+func (s *IntakeService) RetryQuarantined(ctx context.Context, id int64, in klachtdesk.IncomingMail) (*klachtdesk.IntakeResult, error) {
+	u, err := admin(ctx, "take mail out of quarantine")
+	if err != nil {
+		return nil, err
+	}
+	if in.Mail == nil || len(in.Mail.Fingerprint) != 64 {
+		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "quarantined mail #%d: give it parsed, with its fingerprint", id)
+	}
+	if err := s.StoreLarge(in); err != nil {
+		return nil, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var sum, source string
+	var receivedAt time.Time
+	err = tx.queryRow(ctx, `SELECT raw_sha256, source, received_at FROM inbound WHERE id = ? AND outcome IN ('rejected', 'error')`, id).
+		Scan(&sum, &source, instantDest{&receivedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, klachtdesk.Errorf(klachtdesk.ENOTFOUND, "no mail #%d in quarantine", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("read quarantined mail #%d: %w", id, err)
+	}
+	if h := sha256.Sum256(in.Raw); hex.EncodeToString(h[:]) != sum {
+		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "the mail given is not quarantined mail #%d", id)
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM inbound WHERE id = ?`, id); err != nil {
+		return nil, fmt.Errorf("take mail #%d out of quarantine: %w", id, err)
+	}
+	settings, err := loadSettings(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	in.Source, in.ReceivedAt = source, receivedAt
+	r, err := s.take(ctx, tx, klachtdesk.Env{Now: tx.now, Settings: settings, Actor: u}, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
 // MailboxState returns the UIDVALIDITY and highest UID taken from an IMAP
 // mailbox, zeros for one never read.
 func (s *IntakeService) MailboxState(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error) {

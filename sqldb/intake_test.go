@@ -415,6 +415,33 @@ func TestIntake_BatchAndQuarantine(t *testing.T) {
 	if _, err := in.OpenQuarantinedMail(handler, q[0].ID); klachtdesk.ErrorCode(err) != klachtdesk.EFORBIDDEN {
 		t.Errorf("a handler opening a quarantined mail: %v", err)
 	}
+	retry := klachtdesk.IncomingMail{Raw: raw(poison), Mail: poison}
+	if _, err := in.RetryQuarantined(handler, q[0].ID, retry); klachtdesk.ErrorCode(err) != klachtdesk.EFORBIDDEN {
+		t.Errorf("a handler retrying a quarantined mail: %v", err)
+	}
+	other := mail("q@example.nl", "other@x", "Klacht", "andere tekst")
+	if _, err := in.RetryQuarantined(ctx, q[0].ID, klachtdesk.IncomingMail{Raw: raw(other), Mail: other}); klachtdesk.ErrorCode(err) != klachtdesk.EINVALID {
+		t.Errorf("retrying with another mail's bytes: %v", err)
+	}
+
+	// Once the cause is gone, the mail leaves the quarantine as a new
+	// complaint, keeping its source and arrival; it cannot be retried twice.
+	r, err = in.RetryQuarantined(ctx, q[0].ID, retry)
+	if err != nil || r.Outcome != klachtdesk.OutcomeNew || r.Reference == "" {
+		t.Fatalf("RetryQuarantined = %+v, %v", r, err)
+	}
+	if q, err := in.QuarantinedMails(ctx, 0); err != nil || len(q) != 0 {
+		t.Errorf("quarantine after the retry: %d mails, %v", len(q), err)
+	}
+	if n := countQuery(t, db, `SELECT COUNT(*) FROM inbound WHERE source = 'imap uid 9' AND outcome = 'new' AND received_at = '`+testNow.UTC().Format("2006-01-02T15:04:05.000000000Z")+`'`); n != 1 {
+		t.Errorf("the retried mail's inbound rows with its source and arrival: %d", n)
+	}
+	if _, err := in.RetryQuarantined(ctx, q[0].ID, retry); klachtdesk.ErrorCode(err) != klachtdesk.ENOTFOUND {
+		t.Errorf("retrying a mail no longer in quarantine: %v", err)
+	}
+	if r := mustTake(t, in, poison, testNow); r.Outcome != klachtdesk.OutcomeDuplicate {
+		t.Errorf("the retried mail taken again = %+v", r)
+	}
 }
 
 func TestIntake_AnonymiseClearsMailData(t *testing.T) {

@@ -109,6 +109,18 @@ func TestImport(t *testing.T) {
 	if out := mustRun(t, "", "quarantine", "show", "--data", data, "#"+id); out != files["5.eml"] {
 		t.Errorf("quarantine show gave %q, want the mail as it arrived", out)
 	}
+	// Retried, garbage is refused again: back in quarantine, same reason.
+	var again importLine
+	if err := json.Unmarshal([]byte(mustRun(t, "", "quarantine", "retry", "--data", data, "--json", "#"+id)), &again); err != nil {
+		t.Fatal(err)
+	}
+	if again.Outcome != "rejected" || again.Reason != got[4].Reason {
+		t.Errorf("quarantine retry = %+v", again)
+	}
+	if out := mustRun(t, "", "quarantine", "list", "--data", data, "--json"); strings.Count(out, "\n") != 1 || !strings.Contains(out, "5.eml") {
+		t.Errorf("quarantine after the retry:\n%s", out)
+	}
+	checkOneLine(t, run(t, nil, "", "quarantine", "retry", "--data", data, "#9999"), 1, "no mail #9999 in quarantine")
 	checkOneLine(t, run(t, nil, "", "quarantine", "show", "--data", data, "x"), 2, "not a quarantine number")
 	checkOneLine(t, run(t, nil, "", "quarantine", "show", "--data", data, "9999"), 1, "no mail #9999 in quarantine")
 	checkOneLine(t, run(t, nil, "", "quarantine", "list", "--data", data, "--limit", "-1"), 2, "--limit")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/intake"
+	"github.com/klachtdesk/klachtdesk/mailparse"
 	"github.com/klachtdesk/klachtdesk/mailsend"
 	"github.com/klachtdesk/klachtdesk/outbox"
 )
@@ -406,17 +407,7 @@ Writes the mail as it arrived (the number "quarantine list" prints) to
 standard output, to inspect it or to import it again elsewhere once the cause
 is fixed. Administrators only.
 `,
-	args: func(m *Main, args []string) error {
-		if len(args) != 1 {
-			return usagef("give one quarantine number (as klachtdesk quarantine list prints it: #12)")
-		}
-		id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
-		if err != nil || id < 1 {
-			return usagef("%q is not a quarantine number", args[0])
-		}
-		m.opts.messageID = id
-		return nil
-	},
+	args:  quarantineArg,
 	store: storeRead,
 	run: func(m *Main, ctx context.Context) error {
 		rc, err := m.IntakeService.OpenQuarantinedMail(ctx, m.opts.messageID)
@@ -427,6 +418,63 @@ is fixed. Administrators only.
 		_, err = io.Copy(m.Stdout, rc)
 		return err
 	},
+}
+
+var quarantineRetryCommand = &command{
+	name:     "quarantine retry",
+	synopsis: "take a mail out of quarantine and through intake again",
+	usage: `Usage: klachtdesk quarantine retry ID [--json]
+
+Takes a quarantined mail (the number "quarantine list" prints) through
+intake again, as it would be taken now: after an upgrade, or once whatever
+made it fail is fixed. It keeps its source and its arrival, so its clock
+runs from when it came in. In one transaction it leaves the quarantine and
+gets its new outcome (a new complaint with its acknowledgement, a reply, …);
+a mail refused again is back in quarantine with the new reason. Prints the
+outcome as import does. Administrators only.
+`,
+	flags: func(m *Main, fs *flag.FlagSet) {
+		fs.BoolVar(&m.opts.json, "json", false, "print the outcome as a JSON object")
+	},
+	args:  quarantineArg,
+	store: storeRead,
+	run: func(m *Main, ctx context.Context) error {
+		rc, err := m.IntakeService.OpenQuarantinedMail(ctx, m.opts.messageID)
+		if err != nil {
+			return err
+		}
+		raw, err := io.ReadAll(io.LimitReader(rc, intake.MaxMailSize+1))
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("read quarantined mail #%d: %w", m.opts.messageID, err)
+		}
+		if len(raw) > intake.MaxMailSize {
+			return klachtdesk.Errorf(klachtdesk.EINVALID, "quarantined mail #%d is larger than %d MB: it cannot be taken", m.opts.messageID, intake.MaxMailSize>>20)
+		}
+		r, err := m.IntakeService.RetryQuarantined(ctx, m.opts.messageID, klachtdesk.IncomingMail{Raw: raw, Mail: mailparse.Parse(raw, mailparse.Options{})})
+		if err != nil {
+			return err
+		}
+		res := intake.Result{Source: fmt.Sprintf("quarantine #%d", m.opts.messageID), Outcome: r.Outcome, Reference: r.Reference, Reason: r.Reason, Unverified: r.Unverified}
+		if m.opts.json {
+			return json.NewEncoder(m.Stdout).Encode(res)
+		}
+		_, err = fmt.Fprintf(m.Stdout, "%s: %s %s %s\n", res.Source, res.Outcome, dash(res.Reference), res.Reason)
+		return err
+	},
+}
+
+// quarantineArg reads the number of a quarantined mail.
+func quarantineArg(m *Main, args []string) error {
+	if len(args) != 1 {
+		return usagef("give one quarantine number (as klachtdesk quarantine list prints it: #12)")
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
+	if err != nil || id < 1 {
+		return usagef("%q is not a quarantine number", args[0])
+	}
+	m.opts.messageID = id
+	return nil
 }
 
 // clip shortens s to at most n runes for a table column, marking the cut.

@@ -244,7 +244,7 @@ var groups = map[string]string{
 	"settings":   "read and change the procedure settings: get, set",
 	"complaint":  "register and list complaints: add, list",
 	"message":    "act on a received message: accept, split",
-	"quarantine": "mails intake refused or could not process: list, show",
+	"quarantine": "mails intake refused or could not process: list, show, retry",
 }
 
 // commands lists every command, in the order of the usage text.
@@ -258,7 +258,7 @@ func init() {
 		complaintAddCommand, complaintListCommand, showCommand,
 		importCommand, fetchCommand, deliverCommand,
 		messageAcceptCommand, messageSplitCommand,
-		quarantineListCommand, quarantineShowCommand,
+		quarantineListCommand, quarantineShowCommand, quarantineRetryCommand,
 		settingsGetCommand, settingsSetCommand,
 		demoCommand, versionCommand,
 	}
