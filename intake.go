@@ -178,13 +178,13 @@ func NewComplaintFromMail(m *InboundMail, receivedAt time.Time) *NewComplaint {
 		Channel:    ChannelEmail,
 		ReceivedAt: receivedAt,
 		Complainant: Complainant{
-			Name: clip(from.Name, 200), Email: clip(strings.TrimSpace(from.Email), 320),
+			Name: Clip(from.Name, 200), Email: Clip(strings.TrimSpace(from.Email), 320),
 			Type: Consumer, Language: lang,
 		},
 		Kind:        KindService,
 		Subtype:     "other",
-		Subject:     clip(m.Subject, 1000),
-		Description: clip(text, maxText-1000),
+		Subject:     Clip(m.Subject, 1000),
+		Description: Clip(text, maxText-1000),
 	}
 }
 
@@ -200,8 +200,9 @@ func AcknowledgementHeld(c *Complaint, today Date) string {
 	return fmt.Sprintf("received on %s; the acknowledgement term ended on %s: send it by hand if it still helps", c.ReceiptDate, c.AckDue.Date)
 }
 
-// clip cuts s to at most n bytes on a rune boundary.
-func clip(s string, n int) string {
+// Clip cuts s to at most n bytes without splitting a character: what a
+// column or header of bounded size can hold of a stranger's text.
+func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -177,3 +177,22 @@ func TestAcknowledgementHeld(t *testing.T) {
 		t.Errorf("after the term: %q", got)
 	}
 }
+
+func TestClip(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"klacht", 10, "klacht"},
+		{"klacht", 3, "kla"},
+		{"één", 1, ""},  // é is two bytes: not split
+		{"één", 2, "é"}, // whole
+		{"één", 3, "é"},
+		{"x", 0, ""},
+	} {
+		if got := kd.Clip(tt.in, tt.n); got != tt.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}

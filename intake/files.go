@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/klachtdesk/klachtdesk"
 )
 
 // MaxMailSize is the largest mail read from a file; a larger one is reported
@@ -187,12 +189,18 @@ func readLimited(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, MaxMailSize+1))
+	return ReadMail(f, path)
+}
+
+// ReadMail reads one mail from r, refusing one larger than MaxMailSize
+// (EINVALID); what names it in errors.
+func ReadMail(r io.Reader, what string) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxMailSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
 	if len(raw) > MaxMailSize {
-		return nil, fmt.Errorf("%s is larger than %d MB: not a mail this intake takes", path, MaxMailSize>>20)
+		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "%s is larger than %d MB: not a mail this intake takes", what, MaxMailSize>>20)
 	}
 	return raw, nil
 }

@@ -117,17 +117,6 @@ func cleanText(s string) string {
 	return s
 }
 
-// truncateUTF8 cuts s to at most n bytes without splitting a character.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
 // normalizeNewlines turns CRLF and lone CR into LF.
 func normalizeNewlines(s string) string {
 	if strings.IndexByte(s, '\r') < 0 {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jhillyerd/enmime/v2/mediatype"
+
+	"github.com/klachtdesk/klachtdesk"
 )
 
 // Bounds of the raw-text fallback: how much of a body it reads, and how
@@ -62,7 +64,7 @@ func rawText(body []byte, top headers, limit int, probs *problems) string {
 		out = append(out, t)
 		size += len(t) + 2
 	}
-	return truncateUTF8(strings.Join(out, "\n\n"), limit)
+	return klachtdesk.Clip(strings.Join(out, "\n\n"), limit)
 }
 
 // segmentText decodes a text segment; "" for anything else.
@@ -91,7 +93,7 @@ func segmentText(s rawSegment, limit int, probs *problems) string {
 	if ct == "text/html" || ct == "" && looksLikeHTML(text) {
 		return stripTags([]byte(text), limit)
 	}
-	return truncateUTF8(strings.TrimSpace(normalizeNewlines(text)), limit)
+	return klachtdesk.Clip(strings.TrimSpace(normalizeNewlines(text)), limit)
 }
 
 func looksLikeHTML(s string) bool {

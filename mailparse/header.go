@@ -156,7 +156,7 @@ const maxProblems = 30
 func (p *problems) add(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
 	if len(s) > 300 {
-		s = truncateUTF8(s, 300) + "…"
+		s = klachtdesk.Clip(s, 300) + "…"
 	}
 	s = cleanText(s)
 	if p.seen == nil {
@@ -209,7 +209,7 @@ var wordDecoder = &mime.WordDecoder{CharsetReader: func(charset string, r io.Rea
 // breaks and other control characters into spaces.
 func decodeHeaderText(v string) string {
 	if len(v) > maxHeaderValue {
-		v = truncateUTF8(v, maxHeaderValue)
+		v = klachtdesk.Clip(v, maxHeaderValue)
 	}
 	if !utf8.ValidString(v) {
 		v = windows1252([]byte(v))
@@ -279,7 +279,7 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 func parseSubject(v string) string {
 	s := decodeHeaderText(v)
 	if len(s) > maxSubjectLen {
-		s = truncateUTF8(s, maxSubjectLen)
+		s = klachtdesk.Clip(s, maxSubjectLen)
 	}
 	return s
 }
@@ -297,7 +297,7 @@ func parseAddressList(v string) []klachtdesk.Address {
 		return nil
 	}
 	if len(v) > maxHeaderValue {
-		v = truncateUTF8(v, maxHeaderValue)
+		v = klachtdesk.Clip(v, maxHeaderValue)
 	}
 	if !utf8.ValidString(v) {
 		v = windows1252([]byte(v))
@@ -451,7 +451,7 @@ func parseReturnPath(v string) (addr string, null bool) {
 		return "", true
 	}
 	if len(inner) > maxIDLen {
-		inner = truncateUTF8(inner, maxIDLen)
+		inner = klachtdesk.Clip(inner, maxIDLen)
 	}
 	return inner, false
 }

@@ -79,7 +79,7 @@ func panicked(raw []byte, fp string, r any) *klachtdesk.InboundMail {
 	m := &klachtdesk.InboundMail{
 		Fingerprint: fp,
 		Language:    klachtdesk.LanguageDutch,
-		Degraded:    []string{"internal error while parsing: " + truncateUTF8(fmt.Sprint(r), 200)},
+		Degraded:    []string{"internal error while parsing: " + klachtdesk.Clip(fmt.Sprint(r), 200)},
 		Text:        normalizeNewlines(cleanText(string(stripMbox(raw)[:min(len(stripMbox(raw)), maxText)]))),
 	}
 	m.NewText = strings.TrimSpace(m.Text)

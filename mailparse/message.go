@@ -222,7 +222,7 @@ func (b *bodyParts) addPlain(m *message, s string) {
 		return
 	}
 	if b.plainSize+len(s) > maxText {
-		s = truncateUTF8(s, maxText-b.plainSize)
+		s = klachtdesk.Clip(s, maxText-b.plainSize)
 		m.probs.add("text longer than %d bytes; the rest was left out", maxText)
 	}
 	b.plain = append(b.plain, s)
@@ -384,7 +384,7 @@ func fileName(name, ct string, n int) string {
 		if len(ext) > 16 {
 			ext = ""
 		}
-		name = truncateUTF8(name, 255-len(ext)) + ext
+		name = klachtdesk.Clip(name, 255-len(ext)) + ext
 	}
 	return name
 }

@@ -592,15 +592,13 @@ func (s *ComplaintService) ComplaintEvents(ctx context.Context, reference string
 }
 
 func insertComplaint(ctx context.Context, tx *Tx, c *klachtdesk.Complaint, year, number int) error {
-	names := make([]string, len(complaintColumns))
-	args := []any{year, number}
-	for i, col := range complaintColumns {
-		names[i] = col.name
+	args := make([]any, 0, len(complaintColumns)+2)
+	args = append(args, year, number)
+	for _, col := range complaintColumns {
 		args = append(args, col.value(c))
 	}
 	var err error
-	c.ID, err = tx.insert(ctx, `INSERT INTO complaints (year, number, `+strings.Join(names, ", ")+`)
-		VALUES (`+placeholders(len(args))+`)`, args...)
+	c.ID, err = tx.insert(ctx, complaintSQL.insert, args...)
 	if err != nil {
 		return complaintWriteError(tx, c, err)
 	}
@@ -610,14 +608,11 @@ func insertComplaint(ctx context.Context, tx *Tx, c *klachtdesk.Complaint, year,
 // updateComplaint writes c if it still has the version it was loaded with;
 // otherwise someone else changed it in between (ECONFLICT).
 func updateComplaint(ctx context.Context, tx *Tx, c *klachtdesk.Complaint, loadedVersion int) error {
-	sets := make([]string, len(complaintColumns))
 	args := make([]any, 0, len(complaintColumns)+2)
-	for i, col := range complaintColumns {
-		sets[i] = col.name + " = ?"
+	for _, col := range complaintColumns {
 		args = append(args, col.value(c))
 	}
-	res, err := tx.exec(ctx, `UPDATE complaints SET `+strings.Join(sets, ", ")+` WHERE id = ? AND version = ?`,
-		append(args, c.ID, loadedVersion)...)
+	res, err := tx.exec(ctx, complaintSQL.update, append(args, c.ID, loadedVersion)...)
 	if err != nil {
 		return complaintWriteError(tx, c, err)
 	}
@@ -709,6 +704,20 @@ func intColumn(name string, f func(c *klachtdesk.Complaint) *int) complaintColum
 type kc = klachtdesk.Complaint
 
 // complaintColumns are the stored fields of a complaint except its ID.
+// complaintSQL holds the statements that write every column of a
+// complaint, built once from complaintColumns.
+var complaintSQL = func() (q struct{ insert, update string }) {
+	names := make([]string, len(complaintColumns))
+	sets := make([]string, len(complaintColumns))
+	for i, col := range complaintColumns {
+		names[i], sets[i] = col.name, col.name+" = ?"
+	}
+	q.insert = `INSERT INTO complaints (year, number, ` + strings.Join(names, ", ") + `)
+		VALUES (` + placeholders(len(names)+2) + `)`
+	q.update = `UPDATE complaints SET ` + strings.Join(sets, ", ") + ` WHERE id = ? AND version = ?`
+	return q
+}()
+
 var complaintColumns = slices.Concat(
 	[]complaintColumn{
 		textColumn("reference", func(c *kc) *string { return &c.Reference }),

@@ -11,7 +11,6 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/klachtdesk/klachtdesk"
 )
@@ -238,8 +237,8 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, complaint_id, message_row, taken_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.Fingerprint, clip(m.MessageID, 1000), rawSum, clip(it.Source, 2000), formatTime(receivedAt), clip(m.From.Email, 1000),
-		clip(m.Subject, 1000), string(res.Outcome), clip(res.Reason, 2000), complaintID, messageRow, formatTime(env.Now)); err != nil {
+		m.Fingerprint, klachtdesk.Clip(m.MessageID, 1000), rawSum, klachtdesk.Clip(it.Source, 2000), formatTime(receivedAt), klachtdesk.Clip(m.From.Email, 1000),
+		klachtdesk.Clip(m.Subject, 1000), string(res.Outcome), klachtdesk.Clip(res.Reason, 2000), complaintID, messageRow, formatTime(env.Now)); err != nil {
 		return nil, fmt.Errorf("record mail %s: %w", it.Source, err)
 	}
 	return res, nil
@@ -278,8 +277,8 @@ func (s *IntakeService) Quarantine(ctx context.Context, in klachtdesk.IncomingMa
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, taken_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'error', ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
-		fingerprint, clip(validText(messageID), 1000), sum, clip(source, 2000), formatTime(receivedAt), clip(validText(from), 1000),
-		clip(validText(subject), 1000), clip(validText(reason), 2000), formatTime(tx.now)); err != nil {
+		fingerprint, klachtdesk.Clip(validText(messageID), 1000), sum, klachtdesk.Clip(source, 2000), formatTime(receivedAt), klachtdesk.Clip(validText(from), 1000),
+		klachtdesk.Clip(validText(subject), 1000), klachtdesk.Clip(validText(reason), 2000), formatTime(tx.now)); err != nil {
 		return fmt.Errorf("quarantine %s: %w", source, err)
 	}
 	return tx.Commit()
@@ -351,16 +350,16 @@ func (s *IntakeService) storeMessage(ctx context.Context, tx *Tx, env klachtdesk
 	}
 	msg := &klachtdesk.Message{
 		ComplaintID: c.ID, Direction: klachtdesk.Inbound, Channel: klachtdesk.ChannelEmail,
-		MessageID: clip(m.MessageID, 998), From: clip(m.From.String(), 1000), To: clip(strings.Join(to, ", "), 10_000),
-		Subject: clip(m.Subject, 10_000), Text: clip(m.NewText, 900_000), Quoted: clip(m.Quoted, 900_000),
-		HTML: clip(m.HTML, 1_900_000), RawSHA256: rawSum, At: at, Auto: m.Auto, Unverified: routing.Unverified,
+		MessageID: klachtdesk.Clip(m.MessageID, 998), From: klachtdesk.Clip(m.From.String(), 1000), To: klachtdesk.Clip(strings.Join(to, ", "), 10_000),
+		Subject: klachtdesk.Clip(m.Subject, 10_000), Text: klachtdesk.Clip(m.NewText, 900_000), Quoted: klachtdesk.Clip(m.Quoted, 900_000),
+		HTML: klachtdesk.Clip(m.HTML, 1_900_000), RawSHA256: rawSum, At: at, Auto: m.Auto, Unverified: routing.Unverified,
 	}
 	if msg.Text == "" {
-		msg.Text = clip(m.Text, 900_000)
+		msg.Text = klachtdesk.Clip(m.Text, 900_000)
 	}
 	atts := make([]*klachtdesk.Attachment, 0, len(m.Attachments))
 	for _, p := range m.Attachments {
-		a, err := klachtdesk.NewAttachment{Filename: clip(p.Filename, 255), ContentType: clip(p.ContentType, 255), Content: bytes.NewReader(p.Content)}.Validate()
+		a, err := klachtdesk.NewAttachment{Filename: klachtdesk.Clip(p.Filename, 255), ContentType: klachtdesk.Clip(p.ContentType, 255), Content: bytes.NewReader(p.Content)}.Validate()
 		if err != nil {
 			return nil, err
 		}
@@ -459,7 +458,7 @@ func noteAutoSubmitted(ctx context.Context, tx *Tx, addr string, now time.Time) 
 		return nil
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO mail_addresses (email_key, last_auto_submitted) VALUES (?, ?)
-		ON CONFLICT (email_key) DO UPDATE SET last_auto_submitted = excluded.last_auto_submitted`, clip(key, 1000), formatTime(now)); err != nil {
+		ON CONFLICT (email_key) DO UPDATE SET last_auto_submitted = excluded.last_auto_submitted`, klachtdesk.Clip(key, 1000), formatTime(now)); err != nil {
 		return fmt.Errorf("note auto-submitted mail from %s: %w", key, err)
 	}
 	return nil
@@ -474,7 +473,7 @@ func markUndeliverable(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klach
 	if len(addrs) == 0 && c != nil && c.Complainant != nil && c.Complainant.Email != "" {
 		addrs = []string{c.Complainant.Email}
 	}
-	reason := clip(validText(firstLine(m.NewText, m.Text, m.Subject)), 500)
+	reason := klachtdesk.Clip(validText(firstLine(m.NewText, m.Text, m.Subject)), 500)
 	for i, a := range addrs {
 		if i == 20 {
 			break
@@ -485,7 +484,7 @@ func markUndeliverable(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klach
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO mail_addresses (email_key, undeliverable_at, undeliverable_reason) VALUES (?, ?, ?)
 			ON CONFLICT (email_key) DO UPDATE SET undeliverable_at = excluded.undeliverable_at, undeliverable_reason = excluded.undeliverable_reason`,
-			clip(key, 1000), formatTime(env.Now), reason); err != nil {
+			klachtdesk.Clip(key, 1000), formatTime(env.Now), reason); err != nil {
 			return fmt.Errorf("mark %s undeliverable: %w", key, err)
 		}
 		if c != nil {
@@ -512,17 +511,6 @@ func firstLine(texts ...string) string {
 		}
 	}
 	return ""
-}
-
-// clip cuts s to at most n bytes on a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // validText makes s valid UTF-8 without NUL bytes.

@@ -293,16 +293,22 @@ func (m *Main) startMail(ctx context.Context) error {
 }
 
 // messageArg parses the one argument of the message commands.
-func messageArg(m *Main, args []string) error {
-	if len(args) != 1 {
-		return usagef("give one message number (as klachtdesk show prints it: #12)")
+var messageArg = numberArg("message", "klachtdesk show")
+
+// numberArg returns the argument check of a command that takes one number
+// (of a what, as lister prints it: #12) into m.opts.messageID.
+func numberArg(what, lister string) func(m *Main, args []string) error {
+	return func(m *Main, args []string) error {
+		if len(args) != 1 {
+			return usagef("give one %s number (as %s prints it: #12)", what, lister)
+		}
+		id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
+		if err != nil || id < 1 {
+			return usagef("%q is not a %s number", args[0], what)
+		}
+		m.opts.messageID = id
+		return nil
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
-	if err != nil || id < 1 {
-		return usagef("%q is not a message number", args[0])
-	}
-	m.opts.messageID = id
-	return nil
 }
 
 var messageAcceptCommand = &command{
@@ -392,7 +398,7 @@ offers it again. --json prints one JSON object per line. Administrators only.
 		fmt.Fprintln(tw, "ID\tTAKEN\tOUTCOME\tFROM\tSUBJECT\tREASON")
 		for _, q := range list {
 			fmt.Fprintf(tw, "#%d\t%s\t%s\t%s\t%s\t%s\n", q.ID, q.TakenAt.Format("2006-01-02 15:04"), q.Outcome,
-				dash(clip(oneLine(q.From), 40)), dash(clip(oneLine(q.Subject), 50)), dash(oneLine(q.Reason)))
+				dash(ellipsize(oneLine(q.From), 40)), dash(ellipsize(oneLine(q.Subject), 50)), dash(oneLine(q.Reason)))
 		}
 		return tw.Flush()
 	},
@@ -443,13 +449,10 @@ outcome as import does. Administrators only.
 		if err != nil {
 			return err
 		}
-		raw, err := io.ReadAll(io.LimitReader(rc, intake.MaxMailSize+1))
+		raw, err := intake.ReadMail(rc, fmt.Sprintf("quarantined mail #%d", m.opts.messageID))
 		rc.Close()
 		if err != nil {
-			return fmt.Errorf("read quarantined mail #%d: %w", m.opts.messageID, err)
-		}
-		if len(raw) > intake.MaxMailSize {
-			return klachtdesk.Errorf(klachtdesk.EINVALID, "quarantined mail #%d is larger than %d MB: it cannot be taken", m.opts.messageID, intake.MaxMailSize>>20)
+			return err
 		}
 		r, err := m.IntakeService.RetryQuarantined(ctx, m.opts.messageID, klachtdesk.IncomingMail{Raw: raw, Mail: mailparse.Parse(raw, mailparse.Options{})})
 		if err != nil {
@@ -465,20 +468,10 @@ outcome as import does. Administrators only.
 }
 
 // quarantineArg reads the number of a quarantined mail.
-func quarantineArg(m *Main, args []string) error {
-	if len(args) != 1 {
-		return usagef("give one quarantine number (as klachtdesk quarantine list prints it: #12)")
-	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
-	if err != nil || id < 1 {
-		return usagef("%q is not a quarantine number", args[0])
-	}
-	m.opts.messageID = id
-	return nil
-}
+var quarantineArg = numberArg("quarantine", "klachtdesk quarantine list")
 
-// clip shortens s to at most n runes for a table column, marking the cut.
-func clip(s string, n int) string {
+// ellipsize shortens s to at most n runes for a table column, marking the cut.
+func ellipsize(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
