@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -67,6 +68,9 @@ func main() {
 			*batch = 1
 		}
 	}
+	if !slices.Contains([]string{"full", "lean", "minimal", "tiny"}, *rows) {
+		log.Fatalf("-rows must be full, lean, minimal or tiny, not %q", *rows)
+	}
 	if err := run(*mode, *n, *batch, *syncMode, *rows); err != nil {
 		pprof.StopCPUProfile()
 		log.Fatal(err)
@@ -107,18 +111,12 @@ func run(mode string, n, batch int, syncMode, rows string) error {
 		if syncMode != "FULL" && syncMode != "NORMAL" {
 			return fmt.Errorf("-sync must be FULL or NORMAL, not %q", syncMode)
 		}
-		mode += "-" + strings.ToLower(syncMode)
-		if batch > 1 {
-			mode += fmt.Sprintf("-batch%d", batch)
-		}
+		mode = fmt.Sprintf("bare(rows=%s,sync=%s,batch=%d)", rows, syncMode, batch)
 		path := db.Path()
 		switch rows {
 		case "full":
-		case "lean", "minimal", "tiny":
-			mode += "-" + rows
+		default: // checked in main
 			path = filepath.Join(dir, "bare-"+rows+".db")
-		default:
-			return fmt.Errorf("-rows must be full, lean, minimal or tiny, not %q", rows)
 		}
 		if err := bare(ctx, path, rows, mails, syncMode, batch); err != nil {
 			return err
@@ -244,14 +242,16 @@ func bare(ctx context.Context, path, rows string, mails []mailgen.Mail, syncMode
 		complainant := stmt{`INSERT INTO complainants (name, email, email_key, type, language, created_at, updated_at) VALUES ('x', ?, ?, 'consumer', 'nl', ?, ?)`,
 			[]any{addr, addr, now, now}}
 		counter := stmt{`INSERT INTO reference_counters (year, last) VALUES (2026, 1) ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1`, nil}
-		complaint := stmt{`INSERT INTO complaints (id, reference, year, number, state, channel, received_at, receipt_date, language, complainant_id, customer_type, kind, subtype, description, severity, route, version, created_at, updated_at)
-				VALUES (?, ?, 2026, ?, 'received', 'email', ?, '2026-03-02', 'nl', ?, 'consumer', 'service', 'other', ?, 'normal', 'internal', 1, ?, ?)`,
-			[]any{id, fmt.Sprintf("KL-2026-%06d", i+1), i + 1, now, id, clipBytes(body, 2000), now, now}}
-		key := stmt{`INSERT INTO complaint_keys (complaint_id, key) VALUES (?, ?)`, []any{id, h}}
-		if rows != "full" { // the key is a column of the complaint
-			complaint.q = strings.Replace(strings.Replace(complaint.q, "updated_at)", "updated_at, key)", 1), "?, ?)", "?, ?, ?)", 1)
-			complaint.args = append(complaint.args, h)
+		// On the lean schema the key is a column of the complaint, not a row
+		// of complaint_keys.
+		keyColumn, keyValue, complaintArgs := "", "", []any{id, fmt.Sprintf("KL-2026-%06d", i+1), i + 1, now, id, clipBytes(body, 2000), now, now}
+		if rows != "full" {
+			keyColumn, keyValue, complaintArgs = ", key", ", ?", append(complaintArgs, h)
 		}
+		complaint := stmt{`INSERT INTO complaints (id, reference, year, number, state, channel, received_at, receipt_date, language, complainant_id, customer_type, kind, subtype, description, severity, route, version, created_at, updated_at` + keyColumn + `)
+				VALUES (?, ?, 2026, ?, 'received', 'email', ?, '2026-03-02', 'nl', ?, 'consumer', 'service', 'other', ?, 'normal', 'internal', 1, ?, ?` + keyValue + `)`,
+			complaintArgs}
+		key := stmt{`INSERT INTO complaint_keys (complaint_id, key) VALUES (?, ?)`, []any{id, h}}
 		created := stmt{`INSERT INTO events (complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash) VALUES (?, 'created', 0, 'system', ?, '{}', ?, '', ?)`, []any{id, now, event, h}}
 		in := stmt{`INSERT INTO messages (id, complaint_id, direction, channel, message_id, subject, text, html, raw_sha256, at) VALUES (?, ?, 'in', 'email', ?, 'subject', ?, ?, ?, ?)`,
 			[]any{2*id - 1, id, "<in." + h + "@example.nl>", body, body, h, now}}

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -92,12 +93,8 @@ func run(ctx context.Context, path string, last int) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	db, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
 	copyPath := filepath.Join(tmp, "db")
-	if err := os.WriteFile(copyPath, db, 0o600); err != nil {
+	if err := copyFile(copyPath, path); err != nil {
 		return err
 	}
 	if err := os.WriteFile(copyPath+"-wal", wal, 0o600); err != nil {
@@ -135,6 +132,24 @@ func run(ctx context.Context, path string, last int) error {
 		}
 	}
 	return nil
+}
+
+// copyFile copies the file src to dst, which it creates.
+func copyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // pageOwners maps each page of the database to "table-or-index (page type)"
