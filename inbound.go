@@ -46,8 +46,8 @@ type IncomingMail struct {
 // sources may be told the mails were taken. Taking a mail again returns
 // OutcomeDuplicate.
 //
-// Each method returns EUNAUTHORIZED when the acting user is inactive and
-// EFORBIDDEN for a viewer: intake writes.
+// TakeMails and Quarantine write: they return EFORBIDDEN for a viewer and
+// EUNAUTHORIZED when the acting user is inactive.
 type IntakeService interface {
 	// TakeMails takes the mails in order and returns their outcomes in the
 	// same order. A mail intake refuses (our own address, no sender) is an
