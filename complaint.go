@@ -340,15 +340,18 @@ type ComplaintFilter struct {
 // procedure. Every change is written together with its audit event in one
 // transaction. Implementations check access where the data is read: the
 // user in ctx never sees a complaint they are a concerned employee of
-// (ENOTFOUND, as if it did not exist).
+// (ENOTFOUND, as if it did not exist). Every method returns EUNAUTHORIZED
+// when the acting user is inactive, and every method that writes returns
+// EFORBIDDEN for a viewer.
 type ComplaintService interface {
 	// CreateComplaint registers a written complaint: it computes its
 	// reference, receipt date, deadlines and route, and writes the "created"
-	// event. Returns EINVALID or ENotWritten for bad input.
+	// event. Returns EINVALID or ENotWritten for bad input, and ECONFLICT
+	// when the reference is taken.
 	CreateComplaint(ctx context.Context, n *NewComplaint) (*Complaint, error)
 
 	// CreateComplaints registers several complaints in one transaction: all
-	// or none. Intake uses it to batch commits.
+	// or none. Intake uses it to batch commits. Errors as CreateComplaint.
 	CreateComplaints(ctx context.Context, ns []*NewComplaint) ([]*Complaint, error)
 
 	// FindComplaintByReference returns ENOTFOUND if the complaint does not
@@ -356,15 +359,20 @@ type ComplaintService interface {
 	FindComplaintByReference(ctx context.Context, reference string) (*Complaint, error)
 
 	// FindComplaints returns a page of complaints and the total count.
+	// Returns EINVALID for a negative limit or offset.
 	FindComplaints(ctx context.Context, filter ComplaintFilter) ([]*Complaint, int, error)
 
 	// Act applies one action of the procedure to the complaint with the given
 	// reference, under the current settings and time, and writes the change
 	// and its event. It returns the changed complaint, or the action's error
-	// with nothing written.
+	// with nothing written: a procedure code (ETransitionNotAllowed,
+	// EExtensionTooLate, EConflictOfInterest, …) or EINVALID; ENOTFOUND
+	// for an unknown or hidden complaint, and ECONFLICT when someone else
+	// changed it meanwhile.
 	Act(ctx context.Context, reference string, action Action) (*Complaint, error)
 
 	// ComplaintEvents returns the audit events of a complaint, oldest first.
+	// Returns ENOTFOUND for an unknown or hidden complaint.
 	ComplaintEvents(ctx context.Context, reference string) ([]*Event, error)
 }
 

@@ -169,10 +169,11 @@ func ParseAnchor(s string) (id int64, hash string, err error) {
 	return id, strings.ToLower(hash), nil
 }
 
-// AuditService reads the trail.
+// AuditService reads the trail. Every method returns EUNAUTHORIZED when the
+// acting user is inactive.
 type AuditService interface {
 	// VerifyAudit walks the whole chain in ID order and reports the first
-	// broken row.
+	// broken row; a broken chain is a report, not an error.
 	VerifyAudit(ctx context.Context) (*AuditReport, error)
 	// EventHash returns the stored hash of event id (ENOTFOUND if there is
 	// no such row), to check an anchor against a verified chain.

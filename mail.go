@@ -20,6 +20,17 @@ func (a Address) String() string {
 	return a.Name + " <" + a.Email + ">"
 }
 
+// AddressService tells what delivery learned about a mail address: a
+// delivery report that a letter to it bounced marks it undeliverable, so
+// that staff look for another way to reach the complainant. (The outbox
+// records it; see EventUndeliverable.)
+type AddressService interface {
+	// AddressStatus returns when and why letters to addr bounced, and the
+	// zero time when they did not (an address never written to included).
+	// Returns EUNAUTHORIZED when the acting user is inactive.
+	AddressStatus(ctx context.Context, addr string) (undeliverableAt time.Time, reason string, err error)
+}
+
 // AutoKind says whether a mail was written by a machine.
 type AutoKind string
 
@@ -89,76 +100,6 @@ type InboundMail struct {
 	// over Message-ID, From, Date, Subject and the body. Intake's
 	// idempotency key.
 	Fingerprint string
-}
-
-// Outcome is what intake did with a mail.
-type Outcome string
-
-// Intake outcomes, as `klachtdesk import --json` prints them.
-const (
-	OutcomeNew       Outcome = "new"        // registered as a new complaint
-	OutcomeReply     Outcome = "reply"      // added to an existing complaint
-	OutcomeAutoReply Outcome = "auto_reply" // machine-written; recorded, no complaint, no letter
-	OutcomeBounce    Outcome = "bounce"     // delivery report; attached to the letter's complaint when known
-	OutcomeDuplicate Outcome = "duplicate"  // taken before: nothing new written
-	OutcomeRejected  Outcome = "rejected"   // kept in quarantine with the reason (own address, no sender, …)
-	OutcomeError     Outcome = "error"      // could not be read or stored; the source keeps it
-)
-
-// IntakeResult is the outcome of taking one mail.
-type IntakeResult struct {
-	Outcome   Outcome `json:"outcome"`
-	Reference string  `json:"reference,omitempty"`
-	Reason    string  `json:"reason,omitempty"`
-	// Unverified is set on a reply matched only by the reference in its
-	// subject, from an address that is not the complainant's.
-	Unverified bool `json:"unverified,omitempty"`
-}
-
-// IncomingMail is one received mail handed to intake: where it came from,
-// when it arrived, its raw bytes and what the parser read from them.
-type IncomingMail struct {
-	Source     string
-	ReceivedAt time.Time
-	Raw        []byte
-	Mail       *InboundMail
-}
-
-// IntakeService registers received mail. TakeMails stores each mail's raw
-// bytes (content-addressed) and everything that follows from it (complaint,
-// message, attachments, events, the acknowledgement in the outbox) in one
-// durable transaction, all or none; when it returns without error the
-// sources may be told the mails were taken. Taking a mail again returns
-// OutcomeDuplicate.
-type IntakeService interface {
-	TakeMails(ctx context.Context, in []IncomingMail) ([]*IntakeResult, error)
-	// Quarantine keeps a mail that could not be processed, with the
-	// reason, so that its source can let go of it.
-	Quarantine(ctx context.Context, in IncomingMail, reason string) error
-	// Taken reports whether the mail with this fingerprint was taken.
-	Taken(ctx context.Context, fingerprint string) (bool, error)
-	// MailboxState returns the UIDVALIDITY and highest UID taken from an
-	// IMAP mailbox (zeros for a new one); SetMailboxState records them.
-	MailboxState(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
-	SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
-}
-
-// QuarantinedMail is a mail intake kept without registering it: refused
-// (rejected: our own address, no sender, …) or impossible to process (error).
-// Its raw bytes stay in the blob store under RawSHA256, so that an operator
-// can look at it and, once the cause is fixed, import it again elsewhere or
-// register it by hand.
-type QuarantinedMail struct {
-	ID         int64     `json:"id"`
-	Outcome    Outcome   `json:"outcome"`
-	Reason     string    `json:"reason"`
-	Source     string    `json:"source"`
-	From       string    `json:"from"`
-	Subject    string    `json:"subject"`
-	MessageID  string    `json:"message_id"`
-	ReceivedAt time.Time `json:"received_at"`
-	TakenAt    time.Time `json:"taken_at"`
-	RawSHA256  string    `json:"raw_sha256"`
 }
 
 // NoReplyAddress reports whether an address is of the kind no automatic

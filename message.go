@@ -118,24 +118,49 @@ func (f NewAttachment) Validate() (*Attachment, error) {
 }
 
 // MessageService stores the messages of complaints. Access follows the
-// complaint: a user who may not see the complaint gets ENOTFOUND.
+// complaint: a user who may not see the complaint gets ENOTFOUND, as for a
+// complaint that does not exist. Every method returns EUNAUTHORIZED when the
+// acting user is inactive.
 type MessageService interface {
 	// AddMessage stores m on the complaint with the given reference, its
 	// attachments in the blob store, and a message_added event, in one
 	// transaction (blobs are written and synced before it commits).
+	// Returns EINVALID for a message or attachment that does not validate,
+	// EFORBIDDEN for a viewer, ENOTFOUND for an unknown or hidden
+	// complaint, ETransitionNotAllowed for an anonymised one, and ECONFLICT
+	// when a message with the same Message-ID is already on it.
 	AddMessage(ctx context.Context, reference string, m *Message, files []NewAttachment) error
+
 	// ComplaintMessages returns the complaint's messages, oldest first, with
-	// their attachments' metadata.
+	// their attachments' metadata and the delivery state of letters we
+	// sent. Returns ENOTFOUND for an unknown or hidden complaint.
 	ComplaintMessages(ctx context.Context, reference string) ([]*Message, error)
-	// OpenAttachment returns the metadata and content of an attachment.
+
+	// OpenAttachment returns the metadata and content of an attachment;
+	// the caller closes the content. Returns ENOTFOUND for an unknown
+	// attachment or one on a complaint the user may not see.
 	OpenAttachment(ctx context.Context, id int64) (*Attachment, io.ReadCloser, error)
 }
 
-// SettingsService stores the settings. Every change raises the revision and is
-// an audit event; it never moves an existing deadline.
-type SettingsService interface {
-	Settings(ctx context.Context) (Settings, error)
-	// SetSetting validates and stores one setting (EINVALID naming the
-	// allowed keys or values otherwise) and returns the new settings.
-	SetSetting(ctx context.Context, key, value string) (Settings, error)
+// ReviewService settles the replies intake could not verify: a mail whose
+// subject carries a complaint's reference but whose sender is not the
+// complainant is added to that complaint marked Unverified, and staff either
+// accept it or split it off into a complaint of its own. Each method returns
+// EUNAUTHORIZED when the acting user is inactive, EFORBIDDEN for a viewer,
+// and ENOTFOUND when the message does not exist or is on a complaint the
+// user may not see.
+type ReviewService interface {
+	// AcceptMessage accepts received message id as part of its complaint:
+	// the Unverified mark goes, with a message_accepted event. Returns
+	// EINVALID when the message is not marked unverified.
+	AcceptMessage(ctx context.Context, id int64) error
+
+	// SplitMessage moves received message id off its complaint into a new
+	// complaint of its own, registered as any new complaint by mail (its
+	// sender the complainant, its text the description, the
+	// acknowledgement queued), and records the move on both complaints
+	// (message_moved). It returns the new complaint. Returns EINVALID for
+	// a letter we sent or a message without a usable sender address, and
+	// ETransitionNotAllowed when its complaint is anonymised.
+	SplitMessage(ctx context.Context, id int64) (*Complaint, error)
 }

@@ -1,6 +1,7 @@
 package klachtdesk
 
 import (
+	"context"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -369,4 +370,19 @@ func SettingsFromMap(m map[string]string, revision int) (Settings, error) {
 		}
 	}
 	return s, nil
+}
+
+// SettingsService stores the settings. Every change raises the revision and is
+// an audit event; it never moves an existing deadline. Every method returns
+// EUNAUTHORIZED when the acting user is inactive.
+type SettingsService interface {
+	// Settings returns the settings in force: the defaults with every
+	// stored value applied, and the revision of the last change.
+	Settings(ctx context.Context) (Settings, error)
+
+	// SetSetting validates and stores one setting and returns the new
+	// settings; storing the value a setting already has changes nothing.
+	// Returns EFORBIDDEN for a user who is not an administrator, and
+	// EINVALID naming the allowed keys or values otherwise.
+	SetSetting(ctx context.Context, key, value string) (Settings, error)
 }

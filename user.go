@@ -68,15 +68,29 @@ func ValidatePassword(p string) error {
 
 // UserService manages staff users.
 type UserService interface {
-	// CreateUser stores u with the given password; ECONFLICT if the user name
-	// is taken.
+	// CreateUser stores u with the given password (hashed) and a
+	// user_created event. Returns EFORBIDDEN for a user who is not an
+	// administrator, EINVALID for a user or password that does not
+	// validate, and ECONFLICT if the user name is taken.
 	CreateUser(ctx context.Context, u *User, password string) error
+
 	// FindUserByUsername returns ENOTFOUND when there is no such user.
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
+
 	// FindUsers lists every user, by user name.
 	FindUsers(ctx context.Context) ([]*User, error)
-	// SetPassword replaces a user's password.
+
+	// CountUsers returns how many users exist (active or not), so that a
+	// first start can ask for an administrator.
+	CountUsers(ctx context.Context) (int, error)
+
+	// SetPassword replaces a user's password, with a user_password_changed
+	// event. Users change their own password, an administrator anyone's:
+	// EFORBIDDEN otherwise (EUNAUTHORIZED for an inactive user). Returns
+	// EINVALID for a password that does not validate and ENOTFOUND for an
+	// unknown user.
 	SetPassword(ctx context.Context, username, password string) error
+
 	// Authenticate returns the active user with this name and password, or
 	// EUNAUTHORIZED (without saying which part was wrong).
 	Authenticate(ctx context.Context, username, password string) (*User, error)

@@ -123,6 +123,22 @@ func (mb *Mailbox) Check() error {
 	return nil
 }
 
+// MailboxStore is the store an IMAPSource takes mail into: the domain's
+// intake service, and the IMAP bookkeeping that lets a restart resume where
+// it stopped. UIDVALIDITY and UIDs are IMAP's vocabulary, not the domain's,
+// so this interface lives here; sqldb.IntakeService implements it.
+type MailboxStore interface {
+	klachtdesk.IntakeService
+
+	// MailboxState returns the UIDVALIDITY and the highest UID taken from
+	// the named mailbox, zeros for one never read.
+	MailboxState(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
+
+	// SetMailboxState records the UIDVALIDITY and the highest UID taken,
+	// after the mails up to it were taken. Returns EFORBIDDEN for a viewer.
+	SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
+}
+
 // IMAPSource takes the mail of one IMAP mailbox. A mail is fetched with
 // BODY.PEEK[] (never marked read by the fetch), taken by the store, and only
 // after the store's commit moved out of the folder (or flagged). The UIDs
@@ -131,7 +147,7 @@ func (mb *Mailbox) Check() error {
 // store's fingerprints make every mail already taken a duplicate.
 type IMAPSource struct {
 	Mailbox Mailbox
-	Store   klachtdesk.IntakeService
+	Store   MailboxStore
 	Parse   mailparse.Options
 	Logger  *slog.Logger
 	// Report, when set, is called with each result.

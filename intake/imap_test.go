@@ -131,8 +131,11 @@ func TestIMAPSource(t *testing.T) {
 	}
 }
 
+// The store intake reads IMAP mailboxes into.
+var _ intake.MailboxStore = (*sqldb.IntakeService)(nil)
+
 // failingStore refuses to take mail, as a database that is down does.
-type failingStore struct{ klachtdesk.IntakeService }
+type failingStore struct{ intake.MailboxStore }
 
 func (failingStore) TakeMails(context.Context, []klachtdesk.IncomingMail) ([]*klachtdesk.IntakeResult, error) {
 	return nil, klachtdesk.Errorf(klachtdesk.EINTERNAL, "database is locked")

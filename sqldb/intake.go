@@ -518,6 +518,8 @@ func validText(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
+var _ klachtdesk.QuarantineService = (*IntakeService)(nil)
+
 // QuarantinedMails returns the mails in quarantine (rejected, or not
 // processable), newest first, at most limit (all when limit is 0). Only an
 // administrator may read them: they were never assigned to a complaint, so

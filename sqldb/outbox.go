@@ -304,6 +304,8 @@ func loadDeliveries(ctx context.Context, tx *Tx, complaintID int64, byID map[int
 	return rows.Err()
 }
 
+var _ klachtdesk.AddressService = (*OutboxService)(nil)
+
 // AddressStatus returns when and why letters to addr bounced, zero if they
 // did not.
 func (s *OutboxService) AddressStatus(ctx context.Context, addr string) (undeliverableAt time.Time, reason string, err error) {

@@ -11,6 +11,8 @@ import (
 	"github.com/klachtdesk/klachtdesk"
 )
 
+var _ klachtdesk.ReviewService = (*IntakeService)(nil)
+
 // messageOf loads the inbound message with this ID and the complaint it is
 // on, if the user may see that complaint; ENOTFOUND otherwise.
 func messageOf(ctx context.Context, tx *Tx, id int64, u *klachtdesk.User) (*klachtdesk.Message, *klachtdesk.Complaint, error) {

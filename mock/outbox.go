@@ -1,0 +1,38 @@
+package mock
+
+import (
+	"context"
+	"time"
+
+	"github.com/klachtdesk/klachtdesk"
+)
+
+var _ klachtdesk.OutboxService = (*OutboxService)(nil)
+
+// OutboxService is a mock of klachtdesk.OutboxService.
+type OutboxService struct {
+	ClaimLettersFn func(ctx context.Context, limit int, lease time.Duration) ([]*klachtdesk.OutgoingLetter, error)
+	LetterSentFn   func(ctx context.Context, id int64) error
+	LetterRetryFn  func(ctx context.Context, id int64, reason string, next time.Time) error
+	LetterFailedFn func(ctx context.Context, id int64, reason string) error
+}
+
+// ClaimLetters calls ClaimLettersFn.
+func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.Duration) ([]*klachtdesk.OutgoingLetter, error) {
+	return s.ClaimLettersFn(ctx, limit, lease)
+}
+
+// LetterSent calls LetterSentFn.
+func (s *OutboxService) LetterSent(ctx context.Context, id int64) error {
+	return s.LetterSentFn(ctx, id)
+}
+
+// LetterRetry calls LetterRetryFn.
+func (s *OutboxService) LetterRetry(ctx context.Context, id int64, reason string, next time.Time) error {
+	return s.LetterRetryFn(ctx, id, reason, next)
+}
+
+// LetterFailed calls LetterFailedFn.
+func (s *OutboxService) LetterFailed(ctx context.Context, id int64, reason string) error {
+	return s.LetterFailedFn(ctx, id, reason)
+}
