@@ -94,11 +94,11 @@ func everything(t *testing.T, res *demo.Result, count int) {
 	}
 }
 
-// TestGenerate runs the generator on a real store: every state, close
+// TestDemo runs the generator on a real store: every state, close
 // reason and flag occurs, the store's own count agrees with the result, the
 // demo users can log in, the audit trail is intact, and the store's clock is
 // back at the real now.
-func TestGenerate(t *testing.T) {
+func TestDemo(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t, testNow)
 	var atStart []time.Time
@@ -152,11 +152,11 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-// TestGenerateMandatory: the first complaints of every run take each
+// TestDemoMandatory: the first complaints of every run take each
 // mandatory scenario once, so that even a small count covers every state,
 // close reason and flag, whatever day it runs on (weekends, holidays, the
 // turn of the year).
-func TestGenerateMandatory(t *testing.T) {
+func TestDemoMandatory(t *testing.T) {
 	ams, err := time.LoadLocation("Europe/Amsterdam")
 	if err != nil {
 		t.Fatal(err)
@@ -177,9 +177,9 @@ func TestGenerateMandatory(t *testing.T) {
 	}
 }
 
-// TestGenerateSeed: the same seed gives the same data, another seed other
+// TestDemoSeed: the same seed gives the same data, another seed other
 // data.
-func TestGenerateSeed(t *testing.T) {
+func TestDemoSeed(t *testing.T) {
 	seeded := func(seed uint64) (*demo.Result, []string) {
 		s := openStore(t, testNow)
 		res, err := demo.Generate(context.Background(), s.store, demo.Options{Count: 20, Seed: seed, Password: testPassword})
@@ -217,9 +217,9 @@ func complaintsIn(t *testing.T, s *testStore) []string {
 	return out
 }
 
-// TestGenerateRefuses: a store that holds complaints, a count out of bounds
+// TestDemoRefuses: a store that holds complaints, a count out of bounds
 // or no password is refused with nothing written and the clock untouched.
-func TestGenerateRefuses(t *testing.T) {
+func TestDemoRefuses(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t, testNow)
 	if _, err := demo.Generate(ctx, s.store, demo.Options{Count: 1, Seed: 1, Password: testPassword}); err != nil {
@@ -267,9 +267,9 @@ func TestGenerateRefuses(t *testing.T) {
 	}
 }
 
-// TestGenerateAtStartError: an error of AtStart ends Generate, with the
+// TestDemoAtStartError: an error of AtStart ends Generate, with the
 // store's clock put back.
-func TestGenerateAtStartError(t *testing.T) {
+func TestDemoAtStartError(t *testing.T) {
 	s := openStore(t, testNow)
 	boom := errors.New("boom")
 	_, err := demo.Generate(context.Background(), s.store, demo.Options{Count: 5, Password: testPassword,
