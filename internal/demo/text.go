@@ -1,4 +1,4 @@
-package main
+package demo
 
 import "github.com/klachtdesk/klachtdesk"
 
@@ -6,17 +6,17 @@ import "github.com/klachtdesk/klachtdesk"
 // in braces ({product}, {date}, …) are filled per complaint, so that the
 // same fragment reads differently each time it is used.
 
-// demoText is what a complaint is about: the problem described in its text
+// topic is what a complaint is about: the problem described in its text
 // and the subject lines that fit it.
-type demoText struct {
+type topic struct {
 	subjects []string
 	problem  string
 	product  string // the product the text is about, when only one fits
 }
 
-// demoTexts holds the fragments of one language.
-type demoTexts struct {
-	complaints map[string][]demoText // by "kind/subtype"
+// fragments holds the fragments of one language.
+type fragments struct {
+	complaints map[string][]topic // by "kind/subtype"
 	openers    []string
 	impacts    []string
 	remedies   map[klachtdesk.Kind][]string
@@ -34,13 +34,13 @@ type demoTexts struct {
 	informal        []string
 }
 
-var demoLanguage = map[klachtdesk.Language]*demoTexts{
+var fragmentsIn = map[klachtdesk.Language]*fragments{
 	klachtdesk.LanguageDutch:   dutchTexts,
 	klachtdesk.LanguageEnglish: englishTexts,
 }
 
-var dutchTexts = &demoTexts{
-	complaints: map[string][]demoText{
+var dutchTexts = &fragments{
+	complaints: map[string][]topic{
 		"service/reachability": {
 			{subjects: []string{"Helpdesk onbereikbaar", "Telefonisch niet bereikbaar"}, problem: "Ik heb sinds {date} al {days} keer gebeld met uw helpdesk, maar ik hang elke keer meer dan een half uur in de wacht en word daarna afgebroken."},
 			{subjects: []string{"Al dagen geen reactie op mijn ticket", "Ticket {ticket} blijft liggen"}, problem: "Mijn ticket {ticket} staat al {days} dagen open zonder enige reactie, terwijl ons netwerk op kantoor steeds uitvalt."},
@@ -191,8 +191,8 @@ var dutchTexts = &demoTexts{
 	},
 }
 
-var englishTexts = &demoTexts{
-	complaints: map[string][]demoText{
+var englishTexts = &fragments{
+	complaints: map[string][]topic{
 		"service/reachability": {
 			{subjects: []string{"Helpdesk unreachable", "Cannot reach you by phone"}, problem: "Since {date} I have called your helpdesk {days} times, and each time I was on hold for more than half an hour before being cut off."},
 			{subjects: []string{"No response to my ticket for days"}, problem: "My ticket {ticket} has been open for {days} days without any response, while our office network keeps going down."},
@@ -302,8 +302,8 @@ var englishTexts = &demoTexts{
 	informal:        []string{"Customer first phoned the helpdesk.", "First discussed with the technician on site, without result."},
 }
 
-// demoProducts are the products of the demo organisation, an IT supplier.
-var demoProducts = []demoProduct{
+// catalog are the products of the demo organisation, an IT supplier.
+var catalog = []catalogItem{
 	{"HP ProBook 450 G10", "5CD", false},
 	{"Lenovo ThinkPad T14", "PF4", false},
 	{"Dell OptiPlex 7010", "D7X", false},
@@ -318,8 +318,8 @@ var demoProducts = []demoProduct{
 	{"Veeam Backup Essentials", "VBE-", true},
 }
 
-// demoProduct is a product complaints can be about.
-type demoProduct struct {
+// catalogItem is a product complaints can be about.
+type catalogItem struct {
 	name, serialPrefix string
 	software           bool
 }
@@ -342,9 +342,9 @@ var (
 		"Leeuwarden", "Breda", "Nijmegen", "Deventer", "Alkmaar", "Den Bosch", "Delft"}
 )
 
-// demoStaff are the demo's staff users: handlers, and colleagues complaints
+// team are the demo's staff users: handlers, and colleagues complaints
 // are sometimes about (concerned employees).
-var demoStaff = []struct {
+var team = []struct {
 	username, name string
 	role           klachtdesk.Role
 }{
