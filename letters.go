@@ -99,8 +99,10 @@ func LetterForAction(a Action, before, after *Complaint) (l Letter, ok bool) {
 }
 
 // LetterForMail is the rule saying which letter an arriving mail causes,
-// once RouteMail has routed it. lastLetter is when the complaint the mail
-// was added to last had a letter that was not held back (zero if never).
+// once RouteMail has routed it. arrived is when the mail arrived (at intake,
+// or earlier for an imported archive); lastLetter is when the complaint the
+// mail was added to last had a letter that was not held back (zero if
+// never).
 //
 //   - A new complaint gets the acknowledgement (M1).
 //   - A reply added to a complaint gets "we received your reply", whatever
@@ -117,8 +119,13 @@ func LetterForAction(a Action, before, after *Complaint) (l Letter, ok bool) {
 //     same complaint gets nothing: the complainant just heard from us, and
 //     a machine that answers our letters in their thread cannot keep a loop
 //     going.
+//   - A reply that arrived more than mail.auto_letters_window_hours ago (an
+//     imported archive, a mailbox read after an outage) gets nothing: a
+//     confirmation that can no longer be prompt confuses more than it
+//     helps. (The acknowledgement, which the procedure requires, is written
+//     and held instead: LetterHoldReason.)
 //   - Auto-replies, bounces, rejected mail and duplicates get nothing.
-func LetterForMail(r Routing, lastLetter, now time.Time, s Settings) (l Letter, ok bool) {
+func LetterForMail(r Routing, arrived, lastLetter, now time.Time, s Settings) (l Letter, ok bool) {
 	switch r.Outcome {
 	case OutcomeNew:
 		return Letter{Kind: LetterAcknowledgement}, true
@@ -127,7 +134,7 @@ func LetterForMail(r Routing, lastLetter, now time.Time, s Settings) (l Letter, 
 			return Letter{}, false
 		}
 		window := time.Duration(s.AutoLetterWindowHours) * time.Hour
-		if !lastLetter.IsZero() && now.Sub(lastLetter) < window {
+		if !lastLetter.IsZero() && now.Sub(lastLetter) < window || now.Sub(arrived) > window {
 			return Letter{}, false
 		}
 		return Letter{Kind: LetterReplyReceived}, true

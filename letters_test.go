@@ -130,23 +130,32 @@ func TestLetterForMail(t *testing.T) {
 		routing    kd.Routing
 		lastLetter time.Time
 		want       kd.LetterKind
+		arrived    time.Time // zero: now
 	}{
-		{"new complaint", kd.Routing{Outcome: kd.OutcomeNew}, time.Time{}, kd.LetterAcknowledgement},
-		{"new complaint after a closed one", kd.Routing{Outcome: kd.OutcomeNew, Reason: "follows up closed complaint"}, now.Add(-time.Hour), kd.LetterAcknowledgement},
-		{"reply", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open}, now.Add(-25 * time.Hour), kd.LetterReplyReceived},
-		{"reply, never a letter", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open}, time.Time{}, kd.LetterReplyReceived},
-		{"reply reopening a closed complaint", kd.Routing{Outcome: kd.OutcomeReply, Complaint: reopened, Reopen: true}, now.AddDate(0, 0, -20), kd.LetterReplyReceived},
-		{"reply soon after our letter", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open}, now.Add(-23 * time.Hour), none},
-		{"unverified reply", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open, Unverified: true}, time.Time{}, none},
-		{"reply without complaint", kd.Routing{Outcome: kd.OutcomeReply}, time.Time{}, none},
-		{"auto-reply", kd.Routing{Outcome: kd.OutcomeAutoReply, Complaint: open}, time.Time{}, none},
-		{"bounce", kd.Routing{Outcome: kd.OutcomeBounce, Complaint: open}, time.Time{}, none},
-		{"rejected", kd.Routing{Outcome: kd.OutcomeRejected, Reason: "sent from our own address"}, time.Time{}, none},
-		{"duplicate", kd.Routing{Outcome: kd.OutcomeDuplicate}, time.Time{}, none},
+		{"new complaint", kd.Routing{Outcome: kd.OutcomeNew}, time.Time{}, kd.LetterAcknowledgement, time.Time{}},
+		{"new complaint after a closed one", kd.Routing{Outcome: kd.OutcomeNew, Reason: "follows up closed complaint"}, now.Add(-time.Hour), kd.LetterAcknowledgement, time.Time{}},
+		{"reply", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open}, now.Add(-25 * time.Hour), kd.LetterReplyReceived, time.Time{}},
+		{"reply, never a letter", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open}, time.Time{}, kd.LetterReplyReceived, time.Time{}},
+		{"reply reopening a closed complaint", kd.Routing{Outcome: kd.OutcomeReply, Complaint: reopened, Reopen: true}, now.AddDate(0, 0, -20), kd.LetterReplyReceived, time.Time{}},
+		{"reply soon after our letter", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open}, now.Add(-23 * time.Hour), none, time.Time{}},
+		{"unverified reply", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open, Unverified: true}, time.Time{}, none, time.Time{}},
+		{"reply without complaint", kd.Routing{Outcome: kd.OutcomeReply}, time.Time{}, none, time.Time{}},
+		{"auto-reply", kd.Routing{Outcome: kd.OutcomeAutoReply, Complaint: open}, time.Time{}, none, time.Time{}},
+		{"bounce", kd.Routing{Outcome: kd.OutcomeBounce, Complaint: open}, time.Time{}, none, time.Time{}},
+		{"rejected", kd.Routing{Outcome: kd.OutcomeRejected, Reason: "sent from our own address"}, time.Time{}, none, time.Time{}},
+		{"duplicate", kd.Routing{Outcome: kd.OutcomeDuplicate}, time.Time{}, none, time.Time{}},
+		{"reply from an imported archive", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open}, time.Time{}, none, now.AddDate(0, -8, 0)},
+		{"reply read after a day's outage", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open}, time.Time{}, none, now.Add(-25 * time.Hour)},
+		{"reply read an hour late", kd.Routing{Outcome: kd.OutcomeReply, Complaint: open}, time.Time{}, kd.LetterReplyReceived, now.Add(-time.Hour)},
+		{"new complaint from an imported archive", kd.Routing{Outcome: kd.OutcomeNew}, time.Time{}, kd.LetterAcknowledgement, now.AddDate(0, -8, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l, ok := kd.LetterForMail(tt.routing, tt.lastLetter, now, s)
+			arrived := tt.arrived
+			if arrived.IsZero() {
+				arrived = now
+			}
+			l, ok := kd.LetterForMail(tt.routing, arrived, tt.lastLetter, now, s)
 			if ok != (tt.want != none) || l.Kind != tt.want || l.Note != "" {
 				t.Errorf("LetterForMail = %+v, %v; want %q", l, ok, tt.want)
 			}

@@ -189,7 +189,7 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 		if msg, err = s.storeMessage(ctx, tx, env, complaint, it, rawSum, receivedAt, routing); err != nil {
 			return nil, err
 		}
-		if err := s.writeMailLetter(ctx, tx, env, routing, complaint, m.MessageID); err != nil {
+		if err := s.writeMailLetter(ctx, tx, env, routing, complaint, receivedAt, m.MessageID); err != nil {
 			return nil, err
 		}
 	case klachtdesk.OutcomeReply:
@@ -202,7 +202,7 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 		if msg, err = s.storeMessage(ctx, tx, env, complaint, it, rawSum, receivedAt, routing); err != nil {
 			return nil, err
 		}
-		if err := s.writeMailLetter(ctx, tx, env, routing, complaint, m.MessageID); err != nil {
+		if err := s.writeMailLetter(ctx, tx, env, routing, complaint, receivedAt, m.MessageID); err != nil {
 			return nil, err
 		}
 	case klachtdesk.OutcomeAutoReply, klachtdesk.OutcomeBounce:
@@ -241,9 +241,10 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 }
 
 // writeMailLetter writes the letter the domain's rule says a routed mail
-// causes (klachtdesk.LetterForMail) for complaint c, the new complaint or
-// the one the mail was added to, threaded to the mail (inReplyTo).
-func (s *IntakeService) writeMailLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, routing klachtdesk.Routing, c *klachtdesk.Complaint, inReplyTo string) error {
+// that arrived at arrived causes (klachtdesk.LetterForMail) for complaint
+// c, the new complaint or the one the mail was added to, threaded to the
+// mail (inReplyTo).
+func (s *IntakeService) writeMailLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, routing klachtdesk.Routing, c *klachtdesk.Complaint, arrived time.Time, inReplyTo string) error {
 	if s.Letters == nil || c == nil {
 		return nil
 	}
@@ -254,7 +255,7 @@ func (s *IntakeService) writeMailLetter(ctx context.Context, tx *Tx, env klachtd
 			return err
 		}
 	}
-	l, ok := klachtdesk.LetterForMail(routing, last, env.Now, env.Settings)
+	l, ok := klachtdesk.LetterForMail(routing, arrived, last, env.Now, env.Settings)
 	if !ok {
 		return nil
 	}

@@ -100,6 +100,11 @@ func TestIntake_ReplyReceived(t *testing.T) {
 	if got := len(outboxRows(t, db, first.Reference)); got != 2 {
 		t.Errorf("an unverified reply queued a letter: %d letters", got)
 	}
+	// A reply that arrived two days ago, read late: no confirmation.
+	mustTake(t, in, mail("jan@example.nl", "r4b@x", "Re: ["+first.Reference+"]", "Van eergisteren."), clock.Now().Add(-48*time.Hour))
+	if got := len(outboxRows(t, db, first.Reference)); got != 2 {
+		t.Errorf("a late-read reply queued a letter: %d letters", got)
+	}
 
 	// A reply that reopens a closed complaint: confirmed, with the new
 	// answer date the reopening gave.
