@@ -70,6 +70,11 @@ func (m *Main) runDemo(ctx context.Context) error {
 	orig := m.DB.Now
 	m.DB.Now = clock.Now
 	defer func() { m.DB.Now = orig }()
+	// Demo complainants are made up: their complaints get no letters,
+	// which a configured SMTP server would otherwise send one day.
+	letters := m.ComplaintService.Letters
+	m.ComplaintService.Letters = nil
+	defer func() { m.ComplaintService.Letters = letters }()
 
 	g := &demoGen{
 		m:        m,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,5 +42,24 @@ func TestServeNamesMissingOrganisationDetails(t *testing.T) {
 	}()
 	if strings.Contains(stderr2.String(), "organisation details missing") {
 		t.Errorf("the details are set, yet:\n%s", stderr2)
+	}
+}
+
+// TestDemoWritesNoLetters: demo complainants are made up, so the demo's
+// actions queue no letter that an SMTP server configured later would send.
+func TestDemoWritesNoLetters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	mustRun(t, "", "demo", "--count", "8", "--seed", "3", "--data", dir)
+	db, err := sql.Open("sqlite", filepath.Join(dir, "klachtdesk.db")+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var letters, events int
+	if err := db.QueryRow(`SELECT COUNT(*), (SELECT COUNT(*) FROM events) FROM outbox`).Scan(&letters, &events); err != nil {
+		t.Fatal(err)
+	}
+	if letters != 0 || events == 0 {
+		t.Errorf("demo wrote %d letters (%d events)", letters, events)
 	}
 }
