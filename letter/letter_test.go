@@ -206,7 +206,7 @@ var variants = []struct {
 }
 
 func TestRenderGolden(t *testing.T) {
-	for _, k := range klachtdesk.LetterKinds {
+	for _, k := range letter.Kinds {
 		for _, lang := range letter.Languages {
 			for _, v := range variants {
 				if v.kinds != nil && !contains(v.kinds, k) {
@@ -306,7 +306,7 @@ func TestSubjectTag(t *testing.T) {
 
 func TestRenderSubjectCarriesTag(t *testing.T) {
 	refs := []string{"KL-2026-000001", "KL-2026-000042", "KL-2031-999999"}
-	for _, k := range klachtdesk.LetterKinds {
+	for _, k := range letter.Kinds {
 		for _, lang := range letter.Languages {
 			for _, r := range refs {
 				for _, v := range variants {
@@ -348,7 +348,7 @@ func TestRenderHostileValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, k := range klachtdesk.LetterKinds {
+			for _, k := range letter.Kinds {
 				for _, lang := range letter.Languages {
 					c := complaintFor(k, lang)
 					c.Complainant.Name = tt.complainant
@@ -616,7 +616,7 @@ func TestAcknowledgementRoute(t *testing.T) {
 // reaches a complainant.
 func TestUnfilledPostalAddress(t *testing.T) {
 	s := klachtdesk.DefaultSettings() // postal address "[ADRESGEGEVENS]"
-	for _, k := range klachtdesk.LetterKinds {
+	for _, k := range letter.Kinds {
 		for _, lang := range letter.Languages {
 			c := complaintFor(k, lang)
 			c.Channel, c.Complainant.Email = klachtdesk.ChannelLetter, ""
