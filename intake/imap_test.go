@@ -24,10 +24,15 @@ func openStore(t *testing.T) (*sqldb.DB, *sqldb.IntakeService) {
 	}
 	t.Cleanup(func() { db.Close() })
 	in := sqldb.NewIntakeService(db)
-	in.Render = func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
-		return "Ontvangstbevestiging [" + c.Reference + "]", "Ontvangen.", nil
-	}
+	in.Letters = testWriter{}
 	return db, in
+}
+
+// testWriter writes every letter as a one-line acknowledgement.
+type testWriter struct{}
+
+func (testWriter) WriteLetter(l klachtdesk.Letter, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
+	return "Ontvangstbevestiging [" + c.Reference + "]", "Ontvangen.", nil
 }
 
 func mailbox(t *testing.T, d *testpeer.Dovecot) intake.Mailbox {

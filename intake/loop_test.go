@@ -25,6 +25,13 @@ func (c *simClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// writerFunc adapts a function to klachtdesk.LetterWriter.
+type writerFunc func(l klachtdesk.Letter, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error)
+
+func (f writerFunc) WriteLetter(l klachtdesk.Letter, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
+	return f(l, c, s)
+}
+
 // sent is a letter that left through the outbox.
 type sent struct {
 	at     time.Time
@@ -56,11 +63,16 @@ func TestLoopProtection_SimulatedWeek(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	store := sqldb.NewIntakeService(db)
-	store.Render = func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
-		return "Ontvangstbevestiging van uw klacht [" + c.Reference + "]", "Wij hebben uw klacht ontvangen.", nil
-	}
 	ctx := context.Background()
+	for key, value := range map[string]string{"org.complaint_email": "klachten@actwebservice.nl", "org.postal_address": "Postbus 1234, 3500 AB Utrecht"} {
+		if _, err := sqldb.NewSettingsService(db).SetSetting(ctx, key, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store := sqldb.NewIntakeService(db)
+	store.Letters = writerFunc(func(l klachtdesk.Letter, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
+		return "Ontvangstbevestiging van uw klacht [" + c.Reference + "]", "Wij hebben uw klacht ontvangen.", nil
+	})
 
 	var (
 		letters []sent

@@ -1,8 +1,10 @@
 // Package letter writes the letters Klachtdesk sends to a complainant, in
-// Dutch and English: the acknowledgement of receipt (M1) and the
-// confirmation that a reply was received. Rendering is pure: it reads the
-// complaint and the settings and returns text, without I/O, so the sender
-// can store the letter verbatim as sent.
+// Dutch and English: every kind the procedure names (klachtdesk.LetterKinds),
+// from the acknowledgement of receipt (M1) to the closing letter (M7), and
+// the confirmation that a reply was received. Rendering is pure: it reads
+// the complaint and the settings and returns text, without I/O, so the
+// store can keep the letter verbatim as sent. Writer implements
+// klachtdesk.LetterWriter.
 package letter
 
 import (
@@ -14,24 +16,16 @@ import (
 	"github.com/klachtdesk/klachtdesk"
 )
 
-// Kind names a letter.
-type Kind string
-
-// Kinds of letter.
-const (
-	Acknowledgement Kind = "acknowledgement" // M1: ontvangstbevestiging
-	ReplyReceived   Kind = "reply_received"  // "we received your reply"
-)
-
-// Kinds lists every kind of letter this package writes.
-var Kinds = []Kind{Acknowledgement, ReplyReceived}
+// Kinds lists every kind of letter this package writes: all of the
+// procedure's.
+var Kinds = klachtdesk.LetterKinds
 
 // Languages lists every language this package writes letters in.
 var Languages = []klachtdesk.Language{klachtdesk.LanguageDutch, klachtdesk.LanguageEnglish}
 
 // Letter is a rendered letter, ready to be stored and sent.
 type Letter struct {
-	Kind     Kind
+	Kind     klachtdesk.LetterKind
 	Language klachtdesk.Language
 	// Subject is one line and always carries the reference in brackets, so
 	// that a reply finds its complaint: "Ontvangstbevestiging van uw klacht
@@ -58,11 +52,13 @@ const (
 var templateFS embed.FS
 
 // templates holds one parsed template per kind and language; each defines
-// "subject" and "body". Parsed at start so that a broken template fails fast.
+// "subject" and "body", and may use the paragraphs the language's
+// common.LANG.tmpl defines. Parsed at start so that a broken template fails
+// fast.
 var templates = parseTemplates()
 
 type templateKey struct {
-	kind Kind
+	kind klachtdesk.LetterKind
 	lang klachtdesk.Language
 }
 
@@ -71,7 +67,8 @@ func parseTemplates() map[templateKey]*template.Template {
 	for _, k := range Kinds {
 		for _, l := range Languages {
 			name := fmt.Sprintf("templates/%s.%s.tmpl", k, l)
-			t := template.Must(template.New(name).Option("missingkey=error").ParseFS(templateFS, name))
+			common := fmt.Sprintf("templates/common.%s.tmpl", l)
+			t := template.Must(template.New(name).Option("missingkey=error").ParseFS(templateFS, name, common))
 			for _, def := range []string{"subject", "body"} {
 				if t.Lookup(def) == nil {
 					panic(fmt.Sprintf("letter: %s does not define %q", name, def))
@@ -90,13 +87,39 @@ func SubjectTag(reference string) string {
 	return "[" + cut(oneLine(reference), 40, false) + "]"
 }
 
-// Render writes letter k for complaint c in language lang, or in the
+// Writer writes letters with this package's templates; it implements
+// klachtdesk.LetterWriter.
+type Writer struct{}
+
+var _ klachtdesk.LetterWriter = Writer{}
+
+// WriteLetter implements klachtdesk.LetterWriter: RenderLetter in the
+// complaint's language.
+func (Writer) WriteLetter(l klachtdesk.Letter, c *klachtdesk.Complaint, s klachtdesk.Settings) (subject, text string, err error) {
+	out, err := RenderLetter(l, c, s, "")
+	if err != nil {
+		return "", "", err
+	}
+	return out.Subject, out.Text, nil
+}
+
+// Render writes the letter of kind k for complaint c; see RenderLetter. A
+// request for information needs its question: use RenderLetter.
+func Render(k klachtdesk.LetterKind, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klachtdesk.Language) (*Letter, error) {
+	return RenderLetter(klachtdesk.Letter{Kind: k}, c, s, lang)
+}
+
+// RenderLetter writes letter l for complaint c in language lang, or in the
 // complaint's language when lang is "" (the organisation's default language
 // when the complaint has none), using the organisation's details and rules
 // in s. An unknown kind or language, a complaint without a valid reference,
-// or an acknowledgement without receipt or answer due date is an EINVALID
-// error.
-func Render(k Kind, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klachtdesk.Language) (*Letter, error) {
+// or a complaint that lacks what the letter must say (an acknowledgement
+// without receipt or answer due date, a request for information without
+// its question, a decision without finding and motivation, …) is an
+// EINVALID error. The letter says what the complaint holds; which letter
+// to send when is the rules' business (klachtdesk.LetterForAction).
+func RenderLetter(l klachtdesk.Letter, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klachtdesk.Language) (*Letter, error) {
+	k := l.Kind
 	if c == nil {
 		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "no complaint to write a letter for")
 	}
@@ -106,18 +129,18 @@ func Render(k Kind, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klachtd
 	if lang == "" {
 		lang = s.DefaultLanguage
 	}
-	known := false
-	for _, kk := range Kinds {
-		known = known || kk == k
-	}
-	if !known {
-		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "unknown letter kind %q; kinds are acknowledgement, reply_received", k)
+	if !k.Valid() {
+		names := make([]string, len(Kinds))
+		for i, kk := range Kinds {
+			names[i] = string(kk)
+		}
+		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "unknown letter kind %q; kinds are %s", k, strings.Join(names, ", "))
 	}
 	t, ok := templates[templateKey{k, lang}]
 	if !ok {
 		return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "no letters in language %q; languages are nl, en", lang)
 	}
-	d, err := newData(k, c, s, lang)
+	d, err := newData(l, c, s, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -170,9 +193,12 @@ type data struct {
 	Org           string
 	Email         string
 	PostalAddress string // one line, "" when not filled in
+
+	// What the letters caused by an action say (procedure.go).
+	procedure
 }
 
-func newData(k Kind, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klachtdesk.Language) (*data, error) {
+func newData(l klachtdesk.Letter, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klachtdesk.Language) (*data, error) {
 	if _, _, err := klachtdesk.ParseReference(c.Reference); err != nil {
 		return nil, err
 	}
@@ -187,7 +213,8 @@ func newData(k Kind, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klacht
 		receipt = klachtdesk.ReceiptDate(c.ReceivedAt, s)
 	}
 	due := c.EffectiveDue()
-	if k == Acknowledgement {
+	k := l.Kind
+	if k == klachtdesk.LetterAcknowledgement {
 		if receipt.IsZero() {
 			return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "complaint %s has no date of receipt to acknowledge", c.Reference)
 		}
@@ -215,6 +242,10 @@ func newData(k Kind, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klacht
 	}
 	byPost := c.Channel == klachtdesk.ChannelLetter && (c.Complainant == nil || strings.TrimSpace(c.Complainant.Email) == "")
 	postal := postalLine(s.PostalAddress)
+	p, err := newProcedure(l, c, s, lang)
+	if err != nil {
+		return nil, err
+	}
 
 	return &data{
 		Greeting:      greeting(lang, name),
@@ -235,6 +266,7 @@ func newData(k Kind, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klacht
 		Org:           org,
 		Email:         email,
 		PostalAddress: postal,
+		procedure:     p,
 	}, nil
 }
 

@@ -50,10 +50,82 @@ func complaint(lang klachtdesk.Language) *klachtdesk.Complaint {
 	}
 }
 
+// complaintFor returns complaint(lang) as it stands when a letter of kind
+// k is written: for a letter an action causes, after that action. For the
+// acknowledgement and the reply letter it is complaint(lang) itself.
+func complaintFor(k klachtdesk.LetterKind, lang klachtdesk.Language) *klachtdesk.Complaint {
+	c := complaint(lang)
+	en := lang == klachtdesk.LanguageEnglish
+	switch k {
+	case klachtdesk.LetterInfoRequest:
+		c.State = klachtdesk.StateAwaitingInfo
+	case klachtdesk.LetterNotAdmissible:
+		c.State, c.CloseReason, c.CloseNote = klachtdesk.StateClosed, klachtdesk.CloseNotAdmissible, "out_of_scope"
+		c.ClosedAt = time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
+		c.RetentionUntil = klachtdesk.Deadline{Date: klachtdesk.MustParseDate("2028-11-27")}
+	case klachtdesk.LetterReferral:
+		c.CustomerType, c.Complainant.Type = klachtdesk.Consumer, klachtdesk.Consumer
+		c.Kind, c.Subtype, c.Route = klachtdesk.KindProduct, "defect", klachtdesk.RouteMediator
+		c.State, c.ReferredAt = klachtdesk.StateReferred, time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)
+	case klachtdesk.LetterExtension:
+		c.State, c.Extended = klachtdesk.StateInTreatment, true
+		c.ExtensionReason = "Wij wachten op het rapport van de monteur die uw aansluiting heeft onderzocht."
+		if en {
+			c.ExtensionReason = "We are waiting for the report of the engineer who examined your connection."
+		}
+		c.PromisedDate = klachtdesk.Deadline{Date: klachtdesk.MustParseDate("2026-12-23"), Rule: "r1.s0"}
+	case klachtdesk.LetterDecision:
+		decide(c, en)
+	case klachtdesk.LetterClosing:
+		decide(c, en)
+		c.State, c.CloseReason = klachtdesk.StateClosed, klachtdesk.CloseAccepted
+		c.ClosedAt = time.Date(2026, 12, 10, 11, 0, 0, 0, time.UTC)
+		c.RetentionUntil = klachtdesk.Deadline{Date: klachtdesk.MustParseDate("2028-12-10")}
+	}
+	return c
+}
+
+// decide records a partly founded decision on c, answered on Friday
+// 4 December 2026, with its reaction term.
+func decide(c *klachtdesk.Complaint, en bool) {
+	c.State, c.Finding = klachtdesk.StateAnswered, klachtdesk.FindingPartlyFounded
+	c.Motivation = "Onze helpdesk was op 23 en 24 november door een storing in de telefooncentrale slecht bereikbaar.\n\nUw terugbelverzoek is daarna niet doorgegeven. Dat had niet mogen gebeuren.\nDat u drie dagen geen verbinding had, lag aan een storing bij de netbeheerder."
+	c.SettlementType = "service_credit"
+	c.Settlement = "Wij crediteren één maand abonnementskosten op uw volgende factuur."
+	if en {
+		c.Motivation = "Our helpdesk was hard to reach on 23 and 24 November because of a fault in the telephone exchange.\n\nYour request to be called back was not passed on afterwards. That should not have happened.\nThat you had no connection for three days was due to a fault at the network operator."
+		c.Settlement = "We will credit one month's subscription on your next invoice."
+	}
+	c.AnsweredAt = time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	c.ReactionDue = klachtdesk.Deadline{Date: klachtdesk.MustParseDate("2026-12-18"), Rule: "r1.s0"}
+}
+
+// question is the question of the request for information in lang.
+func question(lang klachtdesk.Language) string {
+	if lang == klachtdesk.LanguageEnglish {
+		return "Which telephone number did you call, and at what times?\nDo you still have the confirmation e-mail of your call-back request?"
+	}
+	return "Welk telefoonnummer belde u, en op welke tijden?\nHeeft u de bevestiging van uw terugbelverzoek nog?"
+}
+
+// render renders a letter as the store asks for it: a request for
+// information with its question (in the complaint's language, or lang).
+func render(k klachtdesk.LetterKind, c *klachtdesk.Complaint, s klachtdesk.Settings, lang klachtdesk.Language) (*letter.Letter, error) {
+	l := klachtdesk.Letter{Kind: k}
+	if k == klachtdesk.LetterInfoRequest {
+		ql := lang
+		if ql == "" {
+			ql = c.Language
+		}
+		l.Note = question(ql)
+	}
+	return letter.RenderLetter(l, c, s, lang)
+}
+
 // variants are the complaints the golden files are written for.
 var variants = []struct {
 	name  string
-	kinds []letter.Kind // nil: every kind
+	kinds []klachtdesk.LetterKind // nil: every kind
 	edit  func(c *klachtdesk.Complaint)
 }{
 	{name: "name", edit: func(*klachtdesk.Complaint) {}},
@@ -68,7 +140,7 @@ var variants = []struct {
 		c.Complainant.Name = "Fatima el Amrani"
 	}},
 	// A consumer's product complaint after its referral, for the reply letter.
-	{name: "consumer_product_referred", kinds: []letter.Kind{letter.ReplyReceived}, edit: func(c *klachtdesk.Complaint) {
+	{name: "consumer_product_referred", kinds: []klachtdesk.LetterKind{klachtdesk.LetterReplyReceived}, edit: func(c *klachtdesk.Complaint) {
 		c.CustomerType, c.Complainant.Type = klachtdesk.Consumer, klachtdesk.Consumer
 		c.Kind, c.Subtype = klachtdesk.KindProduct, "defect"
 		c.Route = klachtdesk.RouteMediator
@@ -80,17 +152,56 @@ var variants = []struct {
 		c.Complainant.Email = ""
 		c.Complainant.PostalAddress = "Dorpsstraat 1, 1234 AB Ergens"
 	}},
-	{name: "extended", kinds: []letter.Kind{letter.ReplyReceived}, edit: func(c *klachtdesk.Complaint) {
+	{name: "extended", kinds: []klachtdesk.LetterKind{klachtdesk.LetterReplyReceived}, edit: func(c *klachtdesk.Complaint) {
 		c.State = klachtdesk.StateInTreatment
 		c.Extended = true
 		c.PromisedDate = klachtdesk.Deadline{Date: klachtdesk.MustParseDate("2027-01-06")}
 	}},
-	{name: "answered", kinds: []letter.Kind{letter.ReplyReceived}, edit: func(c *klachtdesk.Complaint) {
+	{name: "answered", kinds: []klachtdesk.LetterKind{klachtdesk.LetterReplyReceived}, edit: func(c *klachtdesk.Complaint) {
 		c.State = klachtdesk.StateAnswered
 	}},
-	{name: "closed", kinds: []letter.Kind{letter.ReplyReceived}, edit: func(c *klachtdesk.Complaint) {
+	{name: "closed", kinds: []klachtdesk.LetterKind{klachtdesk.LetterReplyReceived}, edit: func(c *klachtdesk.Complaint) {
 		c.State = klachtdesk.StateClosed
 		c.CloseReason = klachtdesk.CloseAccepted
+	}},
+	// The letters an action causes, in the cases their text differs.
+	{name: "duplicate", kinds: []klachtdesk.LetterKind{klachtdesk.LetterNotAdmissible}, edit: func(c *klachtdesk.Complaint) {
+		c.CloseNote = "duplicate"
+	}},
+	{name: "not_a_complaint", kinds: []klachtdesk.LetterKind{klachtdesk.LetterNotAdmissible}, edit: func(c *klachtdesk.Complaint) {
+		c.CloseNote = "not_a_complaint"
+	}},
+	// Referral timing after_decision: decided in-house, then referred.
+	{name: "after_decision", kinds: []klachtdesk.LetterKind{klachtdesk.LetterReferral}, edit: func(c *klachtdesk.Complaint) {
+		c.AnsweredAt = time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+		c.ExternalRef = "IW-2026-0815"
+	}},
+	{name: "consent", kinds: []klachtdesk.LetterKind{klachtdesk.LetterExtension}, edit: func(c *klachtdesk.Complaint) {
+		c.ExtensionConsent = true
+	}},
+	// A consumer whose complaint stays unresolved: the ADR paragraph.
+	{name: "consumer_unfounded", kinds: []klachtdesk.LetterKind{klachtdesk.LetterDecision}, edit: func(c *klachtdesk.Complaint) {
+		c.CustomerType, c.Complainant.Type = klachtdesk.Consumer, klachtdesk.Consumer
+		c.Finding, c.SettlementType, c.Settlement = klachtdesk.FindingUnfounded, "", ""
+	}},
+	{name: "founded", kinds: []klachtdesk.LetterKind{klachtdesk.LetterDecision}, edit: func(c *klachtdesk.Complaint) {
+		c.CustomerType, c.Complainant.Type = klachtdesk.Consumer, klachtdesk.Consumer
+		c.Finding, c.SettlementType = klachtdesk.FindingFounded, "refund"
+	}},
+	{name: "no_response", kinds: []klachtdesk.LetterKind{klachtdesk.LetterClosing}, edit: func(c *klachtdesk.Complaint) {
+		c.CloseReason = klachtdesk.CloseNoResponse
+	}},
+	{name: "external_outcome", kinds: []klachtdesk.LetterKind{klachtdesk.LetterClosing}, edit: func(c *klachtdesk.Complaint) {
+		c.CloseReason, c.ExternalOutcome = klachtdesk.CloseExternalOutcome, "Schikking: vervanging van de laptop en vergoeding van de verzendkosten."
+		c.ReferredAt, c.AnsweredAt = time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC), time.Time{}
+	}},
+	{name: "referral_lapsed", kinds: []klachtdesk.LetterKind{klachtdesk.LetterClosing}, edit: func(c *klachtdesk.Complaint) {
+		c.CloseReason = klachtdesk.CloseReferralLapsed
+		c.ReferredAt, c.AnsweredAt = time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC), time.Time{}
+	}},
+	{name: "withdrawn", kinds: []klachtdesk.LetterKind{klachtdesk.LetterClosing}, edit: func(c *klachtdesk.Complaint) {
+		c.CloseReason = klachtdesk.CloseWithdrawn
+		c.LegalHold = true
 	}},
 }
 
@@ -103,9 +214,9 @@ func TestRenderGolden(t *testing.T) {
 				}
 				name := string(k) + "_" + string(lang) + "_" + v.name
 				t.Run(name, func(t *testing.T) {
-					c := complaint(lang)
+					c := complaintFor(k, lang)
 					v.edit(c)
-					l, err := letter.Render(k, c, settings(), "")
+					l, err := render(k, c, settings(), "")
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -199,10 +310,10 @@ func TestRenderSubjectCarriesTag(t *testing.T) {
 		for _, lang := range letter.Languages {
 			for _, r := range refs {
 				for _, v := range variants {
-					c := complaint(lang)
+					c := complaintFor(k, lang)
 					v.edit(c)
 					c.Reference = r
-					l, err := letter.Render(k, c, settings(), lang)
+					l, err := render(k, c, settings(), lang)
 					if err != nil {
 						t.Fatalf("%s/%s/%s: %v", k, lang, r, err)
 					}
@@ -239,10 +350,10 @@ func TestRenderHostileValues(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, k := range letter.Kinds {
 				for _, lang := range letter.Languages {
-					c := complaint(lang)
+					c := complaintFor(k, lang)
 					c.Complainant.Name = tt.complainant
 					c.Subject = tt.subject
-					l, err := letter.Render(k, c, settings(), lang)
+					l, err := render(k, c, settings(), lang)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -276,7 +387,7 @@ func TestRenderHostileSettings(t *testing.T) {
 	s := settings()
 	s.OrgName = "ACT\r\nBcc: evil@example.com"
 	s.PostalAddress = "Postbus 1\r\n\r\n3500 AB Utrecht\r\n"
-	l, err := letter.Render(letter.Acknowledgement, complaint(klachtdesk.LanguageDutch), s, "")
+	l, err := letter.Render(klachtdesk.LetterAcknowledgement, complaint(klachtdesk.LanguageDutch), s, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,18 +403,18 @@ func TestRenderHostileSettings(t *testing.T) {
 func TestRenderErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		kind letter.Kind
+		kind klachtdesk.LetterKind
 		lang klachtdesk.Language
 		edit func(c *klachtdesk.Complaint)
 	}{
 		{name: "unknown kind", kind: "decision", lang: klachtdesk.LanguageDutch},
 		{name: "empty kind", kind: "", lang: klachtdesk.LanguageDutch},
-		{name: "unknown language", kind: letter.Acknowledgement, lang: "de"},
-		{name: "unknown complaint language", kind: letter.ReplyReceived, edit: func(c *klachtdesk.Complaint) { c.Language = "fr" }},
-		{name: "no reference", kind: letter.Acknowledgement, lang: klachtdesk.LanguageEnglish, edit: func(c *klachtdesk.Complaint) { c.Reference = "" }},
-		{name: "injected reference", kind: letter.Acknowledgement, lang: klachtdesk.LanguageEnglish, edit: func(c *klachtdesk.Complaint) { c.Reference = ref + "\r\nBcc: x@example.com" }},
-		{name: "acknowledgement without answer due", kind: letter.Acknowledgement, lang: klachtdesk.LanguageDutch, edit: func(c *klachtdesk.Complaint) { c.AnswerDue = klachtdesk.Deadline{} }},
-		{name: "acknowledgement without receipt", kind: letter.Acknowledgement, lang: klachtdesk.LanguageDutch, edit: func(c *klachtdesk.Complaint) {
+		{name: "unknown language", kind: klachtdesk.LetterAcknowledgement, lang: "de"},
+		{name: "unknown complaint language", kind: klachtdesk.LetterReplyReceived, edit: func(c *klachtdesk.Complaint) { c.Language = "fr" }},
+		{name: "no reference", kind: klachtdesk.LetterAcknowledgement, lang: klachtdesk.LanguageEnglish, edit: func(c *klachtdesk.Complaint) { c.Reference = "" }},
+		{name: "injected reference", kind: klachtdesk.LetterAcknowledgement, lang: klachtdesk.LanguageEnglish, edit: func(c *klachtdesk.Complaint) { c.Reference = ref + "\r\nBcc: x@example.com" }},
+		{name: "acknowledgement without answer due", kind: klachtdesk.LetterAcknowledgement, lang: klachtdesk.LanguageDutch, edit: func(c *klachtdesk.Complaint) { c.AnswerDue = klachtdesk.Deadline{} }},
+		{name: "acknowledgement without receipt", kind: klachtdesk.LetterAcknowledgement, lang: klachtdesk.LanguageDutch, edit: func(c *klachtdesk.Complaint) {
 			c.ReceiptDate, c.ReceivedAt = klachtdesk.Date{}, time.Time{}
 		}},
 	}
@@ -323,14 +434,14 @@ func TestRenderErrors(t *testing.T) {
 		})
 	}
 	t.Run("nil complaint", func(t *testing.T) {
-		if _, err := letter.Render(letter.Acknowledgement, nil, settings(), ""); klachtdesk.ErrorCode(err) != klachtdesk.EINVALID {
+		if _, err := letter.Render(klachtdesk.LetterAcknowledgement, nil, settings(), ""); klachtdesk.ErrorCode(err) != klachtdesk.EINVALID {
 			t.Errorf("error = %v, want EINVALID", err)
 		}
 	})
 	t.Run("settings without organisation", func(t *testing.T) {
 		s := settings()
 		s.OrgName = " "
-		if _, err := letter.Render(letter.Acknowledgement, complaint(klachtdesk.LanguageDutch), s, ""); klachtdesk.ErrorCode(err) != klachtdesk.EINVALID {
+		if _, err := letter.Render(klachtdesk.LetterAcknowledgement, complaint(klachtdesk.LanguageDutch), s, ""); klachtdesk.ErrorCode(err) != klachtdesk.EINVALID {
 			t.Errorf("error = %v, want EINVALID", err)
 		}
 	})
@@ -352,7 +463,7 @@ func TestRenderLanguage(t *testing.T) {
 			s := settings()
 			s.DefaultLanguage = tt.defaultLang
 			c := complaint(tt.complaint)
-			l, err := letter.Render(letter.Acknowledgement, c, s, tt.lang)
+			l, err := letter.Render(klachtdesk.LetterAcknowledgement, c, s, tt.lang)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -449,7 +560,7 @@ func TestRenderDatesAroundMonthBoundaries(t *testing.T) {
 					}
 				}
 				c.AnswerDue = klachtdesk.Deadline{Date: klachtdesk.AnswerDue(receipt, s, cal)}
-				l, err := letter.Render(letter.Acknowledgement, c, s, lang)
+				l, err := letter.Render(klachtdesk.LetterAcknowledgement, c, s, lang)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -481,7 +592,7 @@ func TestAcknowledgementRoute(t *testing.T) {
 			if mediator {
 				c.Kind, c.CustomerType, c.Route = klachtdesk.KindProduct, klachtdesk.Consumer, ""
 			}
-			l, err := letter.Render(letter.Acknowledgement, c, settings(), lang)
+			l, err := letter.Render(klachtdesk.LetterAcknowledgement, c, settings(), lang)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -507,9 +618,9 @@ func TestUnfilledPostalAddress(t *testing.T) {
 	s := klachtdesk.DefaultSettings() // postal address "[ADRESGEGEVENS]"
 	for _, k := range letter.Kinds {
 		for _, lang := range letter.Languages {
-			c := complaint(lang)
+			c := complaintFor(k, lang)
 			c.Channel, c.Complainant.Email = klachtdesk.ChannelLetter, ""
-			l, err := letter.Render(k, c, s, lang)
+			l, err := render(k, c, s, lang)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -544,7 +655,7 @@ func TestReplyReceivedDue(t *testing.T) {
 			c.Extended = true
 			c.PromisedDate = klachtdesk.Deadline{Date: klachtdesk.MustParseDate("2027-01-06")}
 		}
-		l, err := letter.Render(letter.ReplyReceived, c, settings(), "")
+		l, err := letter.Render(klachtdesk.LetterReplyReceived, c, settings(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -553,5 +664,193 @@ func TestReplyReceivedDue(t *testing.T) {
 		if has != (tt.want != "") || tt.want != "" && !strings.Contains(text, "uiterlijk op "+tt.want) {
 			t.Errorf("%s (extended %v): want due %q in:\n%s", tt.state, tt.extended, tt.want, l.Text)
 		}
+	}
+}
+
+// TestDecisionADR checks the ADR information duty: a decision letter to a
+// consumer whose complaint stays unresolved names the mediator and how to
+// reach it; no other decision letter does, and no letter ever names the
+// EU ODR platform.
+func TestDecisionADR(t *testing.T) {
+	s := settings()
+	tests := []struct {
+		customer klachtdesk.CustomerType
+		finding  klachtdesk.Finding
+		want     bool
+	}{
+		{klachtdesk.Consumer, klachtdesk.FindingUnfounded, true},
+		{klachtdesk.Consumer, klachtdesk.FindingPartlyFounded, true},
+		{klachtdesk.Consumer, klachtdesk.FindingFounded, false},
+		{klachtdesk.Business, klachtdesk.FindingUnfounded, false},
+		{klachtdesk.Business, klachtdesk.FindingPartlyFounded, false},
+	}
+	for _, tt := range tests {
+		for _, lang := range letter.Languages {
+			c := complaintFor(klachtdesk.LetterDecision, lang)
+			c.CustomerType, c.Finding = tt.customer, tt.finding
+			l, err := letter.Render(klachtdesk.LetterDecision, c, s, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := unwrap(l.Text)
+			// Only the ADR paragraph of a decision letter gives the URL.
+			if got := strings.Contains(text, s.MediatorName) && strings.Contains(text, s.MediatorURL); got != tt.want {
+				t.Errorf("%s, %s %s: ADR paragraph = %v, want %v:\n%s", lang, tt.customer, tt.finding, got, tt.want, l.Text)
+			}
+		}
+	}
+	for _, k := range letter.Kinds {
+		for _, lang := range letter.Languages {
+			for _, v := range variants {
+				c := complaintFor(k, lang)
+				v.edit(c)
+				l, err := render(k, c, s, lang)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, bad := range []string{"ODR", "ec.europa.eu", "Online Dispute", "online geschillenbeslechting"} {
+					if strings.Contains(unwrap(l.Text), bad) {
+						t.Errorf("%s/%s/%s names the EU ODR platform (%q)", k, lang, v.name, bad)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestLetterContents checks that each letter an action causes says what
+// the procedure requires of it.
+func TestLetterContents(t *testing.T) {
+	s := settings()
+	tests := []struct {
+		kind klachtdesk.LetterKind
+		want map[klachtdesk.Language][]string
+	}{
+		{klachtdesk.LetterInfoRequest, map[klachtdesk.Language][]string{
+			"nl": {"Welk telefoonnummer belde u, en op welke tijden?", "uiterlijk op 9 december 2026"},
+			"en": {"Which telephone number did you call, and at what times?", "no later than 9 December 2026"},
+		}},
+		{klachtdesk.LetterNotAdmissible, map[klachtdesk.Language][]string{
+			"nl": {"niet-ontvankelijk", "buiten onze klachtenregeling"},
+			"en": {"not admissible", "outside our complaints procedure"},
+		}},
+		{klachtdesk.LetterReferral, map[klachtdesk.Language][]string{
+			"nl": {"ICTWaarborg", "https://extranet.ictwaarborg.nl/contact/bemiddeling", "onafhankelijk bemiddelaar"},
+			"en": {"ICTWaarborg", "https://extranet.ictwaarborg.nl/contact/bemiddeling", "independent mediator"},
+		}},
+		{klachtdesk.LetterExtension, map[klachtdesk.Language][]string{
+			"nl": {"rapport van de monteur", "Toegezegde datum: 23 december 2026", "uiterlijk op 23 december 2026", "9 december 2026"},
+			"en": {"report of the engineer", "Promised date: 23 December 2026", "no later than 23 December 2026", "9 December 2026"},
+		}},
+		{klachtdesk.LetterDecision, map[klachtdesk.Language][]string{
+			"nl": {"deels gegrond", "Motivering", "telefooncentrale", "Afwikkeling: tegoed", "één maand abonnementskosten", "uiterlijk op 18 december 2026"},
+			"en": {"partly founded", "Reasons", "telephone exchange", "Settlement: service credit", "one month's subscription", "no later than 18 December 2026"},
+		}},
+		{klachtdesk.LetterClosing, map[klachtdesk.Language][]string{
+			"nl": {"Wij sluiten uw klacht daarom af", "10 december 2026", "binnen 30 dagen"},
+			"en": {"closing your complaint", "10 December 2026", "within 30 days"},
+		}},
+	}
+	for _, tt := range tests {
+		for _, lang := range letter.Languages {
+			l, err := render(tt.kind, complaintFor(tt.kind, lang), s, lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := unwrap(l.Text)
+			for _, w := range tt.want[lang] {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s/%s lacks %q:\n%s", tt.kind, lang, w, l.Text)
+				}
+			}
+		}
+	}
+}
+
+// TestLetterNeeds checks that a letter the complaint cannot fill is refused
+// rather than sent half written.
+func TestLetterNeeds(t *testing.T) {
+	tests := []struct {
+		name string
+		l    klachtdesk.Letter
+		edit func(c *klachtdesk.Complaint, s *klachtdesk.Settings)
+	}{
+		{"request without question", klachtdesk.Letter{Kind: klachtdesk.LetterInfoRequest, Note: " \r\n\t"}, nil},
+		{"not admissible without reason", klachtdesk.Letter{Kind: klachtdesk.LetterNotAdmissible}, func(c *klachtdesk.Complaint, _ *klachtdesk.Settings) { c.CloseNote = "" }},
+		{"spam is not answered", klachtdesk.Letter{Kind: klachtdesk.LetterNotAdmissible}, func(c *klachtdesk.Complaint, _ *klachtdesk.Settings) { c.CloseNote = "spam" }},
+		{"referral without mediator", klachtdesk.Letter{Kind: klachtdesk.LetterReferral}, func(_ *klachtdesk.Complaint, s *klachtdesk.Settings) { s.MediatorURL = "" }},
+		{"extension without promised date", klachtdesk.Letter{Kind: klachtdesk.LetterExtension}, func(c *klachtdesk.Complaint, _ *klachtdesk.Settings) { c.PromisedDate = klachtdesk.Deadline{} }},
+		{"extension without reason", klachtdesk.Letter{Kind: klachtdesk.LetterExtension}, func(c *klachtdesk.Complaint, _ *klachtdesk.Settings) { c.ExtensionReason = "\n" }},
+		{"decision without finding", klachtdesk.Letter{Kind: klachtdesk.LetterDecision}, func(c *klachtdesk.Complaint, _ *klachtdesk.Settings) { c.Finding = "" }},
+		{"decision without motivation", klachtdesk.Letter{Kind: klachtdesk.LetterDecision}, func(c *klachtdesk.Complaint, _ *klachtdesk.Settings) { c.Motivation = " " }},
+		{"founded without settlement", klachtdesk.Letter{Kind: klachtdesk.LetterDecision}, func(c *klachtdesk.Complaint, _ *klachtdesk.Settings) {
+			c.Finding, c.Settlement = klachtdesk.FindingFounded, ""
+		}},
+		{"closing a not admissible complaint", klachtdesk.Letter{Kind: klachtdesk.LetterClosing}, func(c *klachtdesk.Complaint, _ *klachtdesk.Settings) { c.CloseReason = klachtdesk.CloseNotAdmissible }},
+		{"closing an open complaint", klachtdesk.Letter{Kind: klachtdesk.LetterClosing}, func(c *klachtdesk.Complaint, _ *klachtdesk.Settings) { c.CloseReason = "" }},
+		{"unknown kind", klachtdesk.Letter{Kind: "verdict"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, lang := range letter.Languages {
+				c, s := complaintFor(tt.l.Kind, lang), settings()
+				if tt.edit != nil {
+					tt.edit(c, &s)
+				}
+				l, err := letter.RenderLetter(tt.l, c, s, "")
+				if klachtdesk.ErrorCode(err) != klachtdesk.EINVALID || l != nil {
+					t.Errorf("%s: %v, %v; want EINVALID", lang, l, err)
+				}
+				if subject, text, err := (letter.Writer{}).WriteLetter(tt.l, c, s); klachtdesk.ErrorCode(err) != klachtdesk.EINVALID || subject != "" || text != "" {
+					t.Errorf("%s: Writer: %q, %q, %v; want EINVALID", lang, subject, text, err)
+				}
+			}
+		})
+	}
+}
+
+// TestWriter checks that the Writer the store uses writes what RenderLetter
+// writes, in the complaint's language.
+func TestWriter(t *testing.T) {
+	for _, k := range letter.Kinds {
+		for _, lang := range letter.Languages {
+			c := complaintFor(k, lang)
+			want, err := render(k, c, settings(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := klachtdesk.Letter{Kind: k}
+			if k == klachtdesk.LetterInfoRequest {
+				l.Note = question(lang)
+			}
+			subject, text, err := (letter.Writer{}).WriteLetter(l, c, settings())
+			if err != nil || subject != want.Subject || text != want.Text || want.Language != lang {
+				t.Errorf("%s/%s: WriteLetter = %q, %v; want %q in %s", k, lang, subject, err, want.Subject, want.Language)
+			}
+		}
+	}
+}
+
+// TestHostileStaffText checks the texts staff write (a question, a
+// motivation): their lines stay, control characters and runs of blank
+// lines go, and the letter keeps its shape.
+func TestHostileStaffText(t *testing.T) {
+	c := complaintFor(klachtdesk.LetterDecision, klachtdesk.LanguageDutch)
+	c.Motivation = "\r\n\r\nEerste regel\x00\x1b[31m rood\r\n\r\n\r\n\u202eTweede\u2028derde\tregel  \n" + strings.Repeat("lang ", 100)
+	l, err := letter.RenderLetter(klachtdesk.Letter{Kind: klachtdesk.LetterInfoRequest, Note: "Vraag één?\rVraag twee?\u2029Vraag drie?"}, c, settings(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkText(t, l)
+	if !strings.Contains(l.Text, "\nVraag één?\nVraag twee?\n\nVraag drie?\n") {
+		t.Errorf("question lines not kept:\n%s", l.Text)
+	}
+	d, err := letter.Render(klachtdesk.LetterDecision, c, settings(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkText(t, d)
+	if !strings.Contains(d.Text, "\nMotivering\nEerste regel[31m rood\n\nTweede\nderde regel\nlang lang") || strings.ContainsAny(d.Text, "\x00\x1b\u202e\u2028\t") {
+		t.Errorf("motivation not made safe:\n%q", d.Text)
 	}
 }

@@ -83,6 +83,29 @@ type Letter struct {
 	Date time.Time // zero: now
 }
 
+// LetterOf is the mail of a letter from the outbox: our Message-ID, threaded
+// to the mail it answers, and the X-Klachtdesk-Reference header naming its
+// complaint. An automatic letter (klachtdesk.LetterKind.Automatic) says so
+// as RFC 3834 asks, with Auto-Submitted: auto-replied, and asks Exchange
+// not to answer it (X-Auto-Response-Suppress: All), so that well-behaved
+// auto-responders do not answer it and start a loop. A letter staff caused
+// carries neither: an answer to it is welcome.
+func LetterOf(l *klachtdesk.OutgoingLetter) Letter {
+	h := map[string]string{"X-Klachtdesk-Reference": l.Reference}
+	if l.Automatic {
+		h["Auto-Submitted"] = "auto-replied"
+		h["X-Auto-Response-Suppress"] = "All"
+	}
+	out := Letter{
+		MessageID: l.MessageID, To: l.To, Subject: l.Subject, Text: l.Text,
+		Language: string(l.Language), Headers: h, Date: l.CreatedAt,
+	}
+	if l.InReplyTo != "" {
+		out.InReplyTo, out.References = l.InReplyTo, []string{l.InReplyTo}
+	}
+	return out
+}
+
 // ErrInvalidLetter is wrapped by Send's error for a letter that cannot be
 // sent as it is (no Message-ID, a malformed address or header). No
 // connection is made for it.

@@ -40,10 +40,9 @@ func setup(t *testing.T, n int) (*sqldb.DB, *clock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	setOrganisation(t, db)
 	in := sqldb.NewIntakeService(db)
-	in.Render = func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
-		return "Ontvangstbevestiging van uw klacht [" + c.Reference + "]", "Wij hebben uw klacht ontvangen.", nil
-	}
+	in.Letters = testWriter{subject: "Ontvangstbevestiging van uw klacht", text: "Wij hebben uw klacht ontvangen."}
 	for i := range n {
 		from := fmt.Sprintf("klant%d@example.nl", i)
 		sum := sha256.Sum256([]byte(from))
@@ -54,6 +53,25 @@ func setup(t *testing.T, n int) (*sqldb.DB, *clock) {
 		}
 	}
 	return db, clk
+}
+
+// testWriter writes every letter with one subject (and the reference tag)
+// and one text.
+type testWriter struct{ subject, text string }
+
+func (w testWriter) WriteLetter(l klachtdesk.Letter, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
+	return w.subject + " [" + c.Reference + "]", w.text, nil
+}
+
+// setOrganisation fills in the organisation's details: until then no
+// letter leaves.
+func setOrganisation(t *testing.T, db *sqldb.DB) {
+	t.Helper()
+	for key, value := range map[string]string{"org.complaint_email": "klachten@actwebservice.nl", "org.postal_address": "Postbus 1234, 3500 AB Utrecht"} {
+		if _, err := sqldb.NewSettingsService(db).SetSetting(context.Background(), key, value); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func worker(t *testing.T, db *sqldb.DB, clk *clock, srv *testpeer.SMTPServer) *outbox.Worker {
@@ -203,9 +221,7 @@ func TestWorker_Run(t *testing.T) {
 	}
 	// A third complaint; Wake brings its letter out without waiting an hour.
 	in := sqldb.NewIntakeService(db)
-	in.Render = func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
-		return "Ontvangstbevestiging [" + c.Reference + "]", "Ontvangen.", nil
-	}
+	in.Letters = testWriter{subject: "Ontvangstbevestiging", text: "Ontvangen."}
 	m := &klachtdesk.InboundMail{MessageID: "w3@x", From: klachtdesk.Address{Email: "derde@example.nl"}, Subject: "Klacht",
 		Text: "T", NewText: "T", Language: klachtdesk.LanguageDutch, Fingerprint: strings.Repeat("ab", 32)}
 	if _, err := in.Take(context.Background(), "test", clk.Now(), []byte("raw3"), m); err != nil {

@@ -16,6 +16,9 @@ import (
 // procedure; it implements klachtdesk.ComplaintService.
 type ComplaintService struct {
 	db *DB
+	// Letters writes the letters an action causes (the request for
+	// information, the decision, …); nil writes none.
+	Letters klachtdesk.LetterWriter
 }
 
 var _ klachtdesk.ComplaintService = (*ComplaintService)(nil)
@@ -432,10 +435,38 @@ func (s *ComplaintService) Act(ctx context.Context, reference string, action kla
 	if err != nil {
 		return nil, err
 	}
+	if err := s.writeActionLetter(ctx, tx, action, old, next, u); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	return next, nil
+}
+
+// writeActionLetter writes, in the action's transaction, the letter the
+// domain's rule says the action causes (klachtdesk.LetterForAction),
+// threaded to the complainant's last mail on the complaint.
+func (s *ComplaintService) writeActionLetter(ctx context.Context, tx *Tx, action klachtdesk.Action, old, next *klachtdesk.Complaint, u *klachtdesk.User) error {
+	if s.Letters == nil {
+		return nil
+	}
+	l, ok := klachtdesk.LetterForAction(action, old, next)
+	if !ok {
+		return nil
+	}
+	settings, err := loadSettings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	var inReplyTo sql.NullString
+	err = tx.queryRow(ctx, `SELECT message_id FROM messages WHERE complaint_id = ? AND direction = 'in' AND message_id IS NOT NULL
+		AND unverified = 0 AND auto = '' ORDER BY id DESC LIMIT 1`, next.ID).Scan(&inReplyTo)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("thread %s letter of %s: %w", l.Kind, next.Reference, err)
+	}
+	env := klachtdesk.Env{Now: tx.now, Settings: settings, Actor: u}
+	return writeLetter(ctx, tx, env, s.Letters, next, l, inReplyTo.String, []string{settings.ComplaintEmail})
 }
 
 // actTx applies action to old inside tx: the domain's change, the staff

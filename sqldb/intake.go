@@ -19,14 +19,6 @@ import (
 // contents are files in the blob store.
 const inlineBlobMax = 128 << 10
 
-// LetterRenderer writes an automatic letter of the given kind for c.
-type LetterRenderer func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (subject, text string, err error)
-
-// Letter kinds intake queues.
-const (
-	LetterAcknowledgement = "acknowledgement"
-)
-
 // IntakeService registers received mail; it implements
 // klachtdesk.IntakeService.
 type IntakeService struct {
@@ -34,8 +26,9 @@ type IntakeService struct {
 	// Own are our own addresses besides org.complaint_email, such as the
 	// mailboxes intake reads: mail from them is never a complaint.
 	Own []string
-	// Render writes the acknowledgement; nil queues no letter.
-	Render LetterRenderer
+	// Letters writes the letters a mail causes (the acknowledgement, "we
+	// received your reply"); nil writes none.
+	Letters klachtdesk.LetterWriter
 }
 
 var _ klachtdesk.IntakeService = (*IntakeService)(nil)
@@ -196,7 +189,7 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 		if msg, err = s.storeMessage(ctx, tx, env, complaint, it, rawSum, receivedAt, routing); err != nil {
 			return nil, err
 		}
-		if err := s.queueAutomatic(ctx, tx, env, complaint, LetterAcknowledgement, m.MessageID); err != nil {
+		if err := s.writeMailLetter(ctx, tx, env, routing, complaint, receivedAt, m.MessageID); err != nil {
 			return nil, err
 		}
 	case klachtdesk.OutcomeReply:
@@ -207,6 +200,9 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 			}
 		}
 		if msg, err = s.storeMessage(ctx, tx, env, complaint, it, rawSum, receivedAt, routing); err != nil {
+			return nil, err
+		}
+		if err := s.writeMailLetter(ctx, tx, env, routing, complaint, receivedAt, m.MessageID); err != nil {
 			return nil, err
 		}
 	case klachtdesk.OutcomeAutoReply, klachtdesk.OutcomeBounce:
@@ -242,6 +238,28 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 		return nil, fmt.Errorf("record mail %s: %w", it.Source, err)
 	}
 	return res, nil
+}
+
+// writeMailLetter writes the letter the domain's rule says a routed mail
+// that arrived at arrived causes (klachtdesk.LetterForMail) for complaint
+// c, the new complaint or the one the mail was added to, threaded to the
+// mail (inReplyTo).
+func (s *IntakeService) writeMailLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, routing klachtdesk.Routing, c *klachtdesk.Complaint, arrived time.Time, inReplyTo string) error {
+	if s.Letters == nil || c == nil {
+		return nil
+	}
+	var last time.Time
+	if routing.Outcome == klachtdesk.OutcomeReply {
+		var err error
+		if last, err = lastLetterAt(ctx, tx, c.ID); err != nil {
+			return err
+		}
+	}
+	l, ok := klachtdesk.LetterForMail(routing, arrived, last, env.Now, env.Settings)
+	if !ok {
+		return nil
+	}
+	return writeLetter(ctx, tx, env, s.Letters, c, l, inReplyTo, s.own(env.Settings))
 }
 
 // Quarantine keeps a mail that could not be processed: its raw bytes and an

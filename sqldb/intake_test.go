@@ -31,13 +31,20 @@ func raw(m *klachtdesk.InboundMail) []byte {
 	return fmt.Appendf(nil, "Message-ID: <%s>\r\nFrom: %s\r\nSubject: %s\r\n\r\n%s\r\n", m.MessageID, m.From.Email, m.Subject, m.Text)
 }
 
-func testRender(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
-	return "Ontvangstbevestiging [" + c.Reference + "]", "Wij hebben uw klacht " + c.Reference + " ontvangen.", nil
+// testWriter writes every letter as one line naming its kind; the
+// acknowledgement as the store's tests have always seen it.
+type testWriter struct{}
+
+func (testWriter) WriteLetter(l klachtdesk.Letter, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
+	if l.Kind == klachtdesk.LetterAcknowledgement {
+		return "Ontvangstbevestiging [" + c.Reference + "]", "Wij hebben uw klacht " + c.Reference + " ontvangen.", nil
+	}
+	return string(l.Kind) + " [" + c.Reference + "]", string(l.Kind) + " " + c.Reference + " (" + s.ComplaintEmail + ")\n" + l.Note, nil
 }
 
 func newIntake(db *sqldb.DB) *sqldb.IntakeService {
 	in := sqldb.NewIntakeService(db)
-	in.Render = testRender
+	in.Letters = testWriter{}
 	return in
 }
 

@@ -2,9 +2,7 @@ package sqldb
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +17,10 @@ import (
 // OutboxService is the durable outbox; it implements klachtdesk.OutboxService.
 type OutboxService struct {
 	db *DB
+	// Letters writes again, before they leave, the letters that waited
+	// for the organisation's details (klachtdesk.LetterWaits); while it is
+	// nil they keep waiting.
+	Letters klachtdesk.LetterWriter
 }
 
 var _ klachtdesk.OutboxService = (*OutboxService)(nil)
@@ -26,63 +28,41 @@ var _ klachtdesk.OutboxService = (*OutboxService)(nil)
 // NewOutboxService returns the outbox of db.
 func NewOutboxService(db *DB) *OutboxService { return &OutboxService{db: db} }
 
-// newMessageID returns a Message-ID for a letter of complaint reference: a
-// random part (so that an In-Reply-To naming it is strong evidence) and the
-// reference, at the domain of our complaint address.
-func newMessageID(reference, ourAddress string) string {
-	var b [15]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	domain := "klachtdesk.invalid"
-	if _, d, ok := strings.Cut(ourAddress, "@"); ok && d != "" {
-		domain = strings.ToLower(d)
-	}
-	return strings.ToLower(reference) + "." + strings.ToLower(base32.StdEncoding.EncodeToString(b[:])) + "@" + domain
-}
-
-// queueAutomatic renders and queues an automatic letter to c's complainant,
-// unless loop protection holds it back, in which case the letter is stored
-// as held with the reason, where staff see it.
-func (s *IntakeService) queueAutomatic(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.Complaint, kind, inReplyTo string) error {
-	if s.Render == nil || c.Complainant == nil {
+// writeLetter is the one path by which a letter enters the outbox: it
+// writes letter l to c's complainant with w, decides by the domain's rules
+// whether it is held (klachtdesk.LetterHoldReason) or waits for the
+// organisation's details (klachtdesk.LetterWaits), and stores it in tx as an
+// outbound message with its Message-ID and its outbox row, with a
+// letter_held event when it is held. own are our own addresses, for loop
+// protection; inReplyTo threads the letter to the mail it answers. A nil
+// writer or a complaint without complainant writes nothing.
+func writeLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, w klachtdesk.LetterWriter, c *klachtdesk.Complaint, l klachtdesk.Letter, inReplyTo string, own []string) error {
+	if w == nil || c.Complainant == nil {
 		return nil
 	}
-	subject, text, err := s.Render(kind, c, env.Settings)
+	subject, text, err := w.WriteLetter(l, c, env.Settings)
 	if err != nil {
-		return fmt.Errorf("write %s letter for %s: %w", kind, c.Reference, err)
+		return fmt.Errorf("write %s letter for %s: %w", l.Kind, c.Reference, err)
 	}
-	hold := ""
-	if kind == LetterAcknowledgement {
-		hold = klachtdesk.AcknowledgementHeld(c, env.Today())
-	}
-	return queueLetter(ctx, tx, env, c, kind, subject, text, inReplyTo, true, s.own(env.Settings), hold)
-}
-
-// queueLetter stores a letter to c's complainant as an outbound message and
-// its outbox row, in tx. An automatic letter is first checked against loop
-// protection (klachtdesk.AutoLetterAllowed); hold, when set, keeps the
-// letter back with that reason.
-func queueLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.Complaint, kind, subject, text, inReplyTo string, automatic bool, own []string, hold string) error {
 	to := klachtdesk.Address{Name: c.Complainant.Name, Email: strings.TrimSpace(c.Complainant.Email)}
 	key := emailKey(to.Email)
-	state, reason := klachtdesk.LetterQueued, ""
-	if hold != "" {
-		state, reason = klachtdesk.LetterHeld, hold
-	} else if automatic {
-		h, err := addressHistory(ctx, tx, key, env)
-		if err != nil {
+	var h klachtdesk.AddressHistory
+	if l.Kind.Automatic() {
+		if h, err = addressHistory(ctx, tx, key, env); err != nil {
 			return err
 		}
-		if reason = klachtdesk.AutoLetterAllowed(to.Email, h, own, env.Now, env.Settings); reason != "" {
-			state = klachtdesk.LetterHeld
-		}
-	} else if to.Email == "" {
-		state, reason = klachtdesk.LetterHeld, "the complainant has no e-mail address"
+	}
+	state, reason := klachtdesk.LetterQueued, klachtdesk.LetterHoldReason(l.Kind, c, h, own, env.Now, env.Settings)
+	if reason != "" {
+		state = klachtdesk.LetterHeld
+	} else {
+		// Queued, but it leaves only once the details are set
+		// (ClaimLetters), written again with them.
+		reason = klachtdesk.LetterWaits(env.Settings)
 	}
 	msg := &klachtdesk.Message{
 		ComplaintID: c.ID, Direction: klachtdesk.Outbound, Channel: klachtdesk.ChannelEmail,
-		MessageID: newMessageID(c.Reference, env.Settings.ComplaintEmail),
+		MessageID: klachtdesk.NewMessageID(c.Reference, env.Settings.ComplaintEmail),
 		From:      env.Settings.ComplaintEmail, To: to.String(),
 		Subject: subject, Text: text, At: env.Now,
 	}
@@ -91,13 +71,24 @@ func queueLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO outbox (complaint_id, message_row, kind, to_key, in_reply_to, automatic, state, reason, next_attempt_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, msg.ID, kind, key, klachtdesk.Clip(inReplyTo, 998), boolInt(automatic), string(state), reason, formatTime(env.Now), formatTime(env.Now)); err != nil {
-		return fmt.Errorf("queue %s letter for %s: %w", kind, c.Reference, err)
+		c.ID, msg.ID, string(l.Kind), key, klachtdesk.Clip(inReplyTo, 998), boolInt(l.Kind.Automatic()), string(state), reason, formatTime(env.Now), formatTime(env.Now)); err != nil {
+		return fmt.Errorf("queue %s letter for %s: %w", l.Kind, c.Reference, err)
 	}
 	if state == klachtdesk.LetterHeld {
 		return letterEvent(ctx, tx, env.Actor, c.ID, klachtdesk.EventLetterHeld, msg.ID, reason)
 	}
 	return nil
+}
+
+// lastLetterAt is when complaint id last had a letter that was not held
+// back, zero if never: what klachtdesk.LetterForMail needs to know.
+func lastLetterAt(ctx context.Context, tx *Tx, complaintID int64) (time.Time, error) {
+	var at time.Time
+	if err := tx.queryRow(ctx, `SELECT MAX(created_at) FROM outbox WHERE complaint_id = ? AND state <> 'held'`, complaintID).
+		Scan(instantDest{&at}); err != nil {
+		return time.Time{}, fmt.Errorf("last letter of complaint %d: %w", complaintID, err)
+	}
+	return at, nil
 }
 
 // addressHistory is what loop protection needs to know of an address.
@@ -137,6 +128,13 @@ func letterEvent(ctx context.Context, tx *Tx, u *klachtdesk.User, complaintID in
 // attempt moves to now+lease and their attempt count goes up, in one
 // transaction, so that two workers never hold the same letter and a worker
 // that dies lets it fall due again. A letter without addressee fails.
+//
+// While the organisation's details are missing (klachtdesk.LetterWaits) no
+// letter leaves: the queued letters are marked as waiting, with the reason
+// staff see. Once the details are set, a waiting letter is written again
+// with them by s.Letters (with a new Message-ID: the old one named the
+// placeholder domain and never left) before it is claimed; without a
+// writer it keeps waiting.
 func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.Duration) ([]*klachtdesk.OutgoingLetter, error) {
 	u, err := writer(ctx)
 	if err != nil {
@@ -147,16 +145,31 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.query(ctx, `SELECT o.id, o.complaint_id, c.reference, c.state, o.kind, m.message_id, o.in_reply_to,
-			m.to_addr, cp.name, cp.email, m.subject, m.text, c.language, o.automatic, o.attempts, o.created_at
+	settings, err := loadSettings(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	waits := klachtdesk.LetterWaits(settings)
+	q := `SELECT o.id, o.complaint_id, c.reference, c.state, o.kind, o.message_row, m.message_id, o.in_reply_to,
+			m.to_addr, cp.name, cp.email, m.subject, m.text, c.language, o.automatic, o.attempts, o.created_at, o.reason
 		FROM outbox o JOIN messages m ON m.id = o.message_row JOIN complaints c ON c.id = o.complaint_id
 		JOIN complainants cp ON cp.id = c.complainant_id
-		WHERE o.state = 'queued' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?`, formatTime(tx.now), limit)
+		WHERE o.state = 'queued' AND o.next_attempt_at <= ?`
+	args := []any{formatTime(tx.now)}
+	if waits == "" && s.Letters == nil {
+		q += ` AND o.reason = ''`
+	}
+	rows, err := tx.query(ctx, q+` ORDER BY o.next_attempt_at, o.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("claim letters: %w", err)
 	}
+	type claimed struct {
+		*klachtdesk.OutgoingLetter
+		messageRow int64
+		waited     bool
+	}
 	var (
-		out  []*klachtdesk.OutgoingLetter
+		out  []claimed
 		gone []*klachtdesk.OutgoingLetter
 	)
 	for rows.Next() {
@@ -167,10 +180,12 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 			cpEmail        string
 			messageID      sql.NullString
 			automatic      bool
+			messageRow     int64
+			reason         string
 		)
-		if err := rows.Scan(&l.ID, &l.ComplaintID, &l.Reference, strDest[klachtdesk.State]{&state}, &l.Kind, &messageID, &l.InReplyTo,
-			&toAddr, &cpName, &cpEmail, &l.Subject, &l.Text, strDest[klachtdesk.Language]{&l.Language}, boolDest{&automatic},
-			&l.Attempts, instantDest{&l.CreatedAt}); err != nil {
+		if err := rows.Scan(&l.ID, &l.ComplaintID, &l.Reference, strDest[klachtdesk.State]{&state}, strDest[klachtdesk.LetterKind]{&l.Kind},
+			&messageRow, &messageID, &l.InReplyTo, &toAddr, &cpName, &cpEmail, &l.Subject, &l.Text,
+			strDest[klachtdesk.Language]{&l.Language}, boolDest{&automatic}, &l.Attempts, instantDest{&l.CreatedAt}, &reason); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("claim letters: %w", err)
 		}
@@ -181,28 +196,106 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 			gone = append(gone, l)
 			continue
 		}
-		out = append(out, l)
+		out = append(out, claimed{l, messageRow, reason == klachtdesk.LetterWaitingForOrganisation})
 	}
 	if err := rows.Err(); err != nil {
 		rows.Close()
 		return nil, fmt.Errorf("claim letters: %w", err)
 	}
 	rows.Close()
-	until := formatTime(tx.now.Add(lease))
-	for _, l := range out {
-		if _, err := tx.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?`, until, l.ID); err != nil {
-			return nil, fmt.Errorf("lease letter %d: %w", l.ID, err)
-		}
-	}
 	for _, l := range gone {
 		if err := finishLetter(ctx, tx, u, l.ID, klachtdesk.LetterFailed, "the letter has no addressee"); err != nil {
 			return nil, err
 		}
 	}
+	if waits != "" {
+		// Every queued letter waits, and is written again once the
+		// details are set.
+		if _, err := tx.exec(ctx, `UPDATE outbox SET reason = ? WHERE state = 'queued' AND reason = ''`, waits); err != nil {
+			return nil, fmt.Errorf("letters wait for the organisation's details: %w", err)
+		}
+		return nil, tx.Commit()
+	}
+	until := formatTime(tx.now.Add(lease))
+	letters := make([]*klachtdesk.OutgoingLetter, 0, len(out))
+	for _, l := range out {
+		if l.waited {
+			if err := s.rewriteLetter(ctx, tx, u, settings, l.OutgoingLetter, l.messageRow); klachtdesk.ErrorCode(err) == klachtdesk.EINVALID {
+				// The complaint no longer holds what the letter says:
+				// staff see why on the complaint.
+				if err := finishLetter(ctx, tx, u, l.ID, klachtdesk.LetterFailed, "could not be written again with the organisation's details: "+klachtdesk.ErrorMessage(err)); err != nil {
+					return nil, err
+				}
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		if _, err := tx.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?`, until, l.ID); err != nil {
+			return nil, fmt.Errorf("lease letter %d: %w", l.ID, err)
+		}
+		letters = append(letters, l.OutgoingLetter)
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return letters, nil
+}
+
+// rewriteLetter writes letter l, which waited for the organisation's
+// details, again under settings, with a new Message-ID, and records that
+// with a letter_rewritten event: the stored message is what leaves. A
+// request for information gets its question from the info_requested event
+// its action wrote in the same transaction (at the letter's creation).
+func (s *OutboxService) rewriteLetter(ctx context.Context, tx *Tx, u *klachtdesk.User, settings klachtdesk.Settings, l *klachtdesk.OutgoingLetter, messageRow int64) error {
+	c, err := findComplaintByReference(ctx, tx, l.Reference, nil)
+	if err != nil {
+		return err
+	}
+	letter := klachtdesk.Letter{Kind: l.Kind}
+	if l.Kind == klachtdesk.LetterInfoRequest {
+		kind := klachtdesk.RequestInfo{}.EventKind()
+		events, err := findEvents(ctx, tx, `WHERE complaint_id = ? AND kind = ? AND at = ? ORDER BY id DESC LIMIT 1`, c.ID, kind, formatTime(l.CreatedAt))
+		if err != nil {
+			return err
+		}
+		if err := openEvents(ctx, tx, c.ID, events); err != nil {
+			return fmt.Errorf("question of letter %d: %w", l.ID, err)
+		}
+		if len(events) > 0 {
+			letter.Note = events[0].EventNote()
+		}
+	}
+	subject, text, err := s.Letters.WriteLetter(letter, c, settings)
+	if err != nil {
+		return fmt.Errorf("write %s letter for %s again: %w", l.Kind, c.Reference, err)
+	}
+	msg := &klachtdesk.Message{
+		ID: messageRow, ComplaintID: c.ID, Direction: klachtdesk.Outbound, Channel: klachtdesk.ChannelEmail,
+		MessageID: klachtdesk.NewMessageID(c.Reference, settings.ComplaintEmail), From: settings.ComplaintEmail,
+		Subject: subject, Text: text, At: l.CreatedAt,
+	}
+	if err := msg.Validate(); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE messages SET message_id = ?, from_addr = ?, subject = ?, text = ? WHERE id = ?`,
+		msg.MessageID, msg.From, msg.Subject, msg.Text, messageRow); err != nil {
+		return fmt.Errorf("write letter %d again: %w", l.ID, err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE outbox SET reason = '' WHERE id = ?`, l.ID); err != nil {
+		return fmt.Errorf("write letter %d again: %w", l.ID, err)
+	}
+	after, err := messageEventJSON(msg)
+	if err != nil {
+		return err
+	}
+	if err := appendEvent(ctx, tx, &klachtdesk.Event{
+		ComplaintID: c.ID, Kind: klachtdesk.EventLetterRewritten, ActorID: u.ID, Actor: u.Username, After: after,
+	}); err != nil {
+		return err
+	}
+	l.MessageID, l.Subject, l.Text = msg.MessageID, msg.Subject, msg.Text
+	return nil
 }
 
 // LetterSent records that the SMTP server accepted the letter.
@@ -237,7 +330,7 @@ func (s *OutboxService) finish(ctx context.Context, id int64, state klachtdesk.L
 func finishLetter(ctx context.Context, tx *Tx, u *klachtdesk.User, id int64, state klachtdesk.LetterState, reason string) error {
 	reason = klachtdesk.Clip(validText(reason), 2000)
 	var complaintID, messageRow int64
-	err := tx.queryRow(ctx, `UPDATE outbox SET state = ?, last_error = ?, sent_at = ?
+	err := tx.queryRow(ctx, `UPDATE outbox SET state = ?, reason = '', last_error = ?, sent_at = ?
 		WHERE id = ? AND state = 'queued' RETURNING complaint_id, message_row`,
 		string(state), reason, nullTime(sentAt(state, tx.now)), id).Scan(&complaintID, &messageRow)
 	if errors.Is(err, sql.ErrNoRows) {

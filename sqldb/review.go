@@ -128,7 +128,9 @@ func (s *IntakeService) SplitMessage(ctx context.Context, id int64) (*klachtdesk
 			return nil, err
 		}
 	}
-	if err := s.queueAutomatic(ctx, tx, env, c, LetterAcknowledgement, ""); err != nil {
+	// The message is a complaint of its own now, as if it had arrived
+	// as one: it gets what a new complaint gets.
+	if err := s.writeMailLetter(ctx, tx, env, klachtdesk.Routing{Outcome: klachtdesk.OutcomeNew}, c, m.At, ""); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -42,7 +42,7 @@ func sealedFields(kind string) []string {
 		return complainantSealedFields
 	case kind == klachtdesk.EventComplainantAnonymised:
 		return nil // holds the complainant's ID and the anonymised values only
-	case kind == klachtdesk.EventMessageAdded:
+	case kind == klachtdesk.EventMessageAdded, kind == klachtdesk.EventLetterRewritten:
 		return messageSealedFields
 	case kind == klachtdesk.EventUndeliverable:
 		return []string{"address", "reason"}

@@ -123,13 +123,7 @@ func run(mode string, n, batch int, syncMode, rows string) error {
 		}
 	case "one", "batch", "attach":
 		store := sqldb.NewIntakeService(db)
-		store.Render = func(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
-			l, err := letter.Render(letter.Kind(kind), c, s, "")
-			if err != nil {
-				return "", "", err
-			}
-			return l.Subject, l.Text, nil
-		}
+		store.Letters = letter.Writer{}
 		p := &intake.Pipeline{Store: store, Batch: 1, Workers: 1, Prestore: store.StoreLarge}
 		if mode != "one" {
 			p.Batch, p.Workers = batch, 0

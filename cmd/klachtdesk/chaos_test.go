@@ -17,6 +17,18 @@ import (
 	"github.com/klachtdesk/klachtdesk/internal/testpeer"
 )
 
+// setOrganisation fills in the organisation's details in the data folder
+// (made when missing): until then no letter leaves.
+func setOrganisation(t *testing.T, dataDir string) {
+	t.Helper()
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range [][2]string{{"org.complaint_email", "klachten@actwebservice.nl"}, {"org.postal_address", "Postbus 1234, 3500 AB Utrecht"}} {
+		mustRun(t, "", "settings", "set", kv[0], kv[1], "--data", dataDir)
+	}
+}
+
 // writeMailConfig writes a mail configuration and returns its path.
 func writeMailConfig(t *testing.T, cfg map[string]any) string {
 	t.Helper()
@@ -59,6 +71,7 @@ func TestOutboxChaos(t *testing.T) {
 	if out, err := child("import", "--data", dir, src).CombinedOutput(); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
+	setOrganisation(t, dir)
 	// The server takes 5 ms to confirm each letter, so that kills land
 	// between its acceptance and the worker's record of it.
 	srv := testpeer.StartSMTP(t, testpeer.SMTPOptions{Delay: 5 * time.Millisecond})
@@ -207,7 +220,9 @@ func TestServeMail(t *testing.T) {
 		"imap": []map[string]any{{"host": ihost, "port": iport, "tls": "none", "username": d.User, "password": d.Password, "poll_interval": "1m"}},
 		"smtp": map[string]any{"host": shost, "port": sport, "tls": "none", "from": "klachten@example.org", "hello_name": "localhost"},
 	})
-	cmd := child("serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data"), "--mail-config", cfg)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	setOrganisation(t, dataDir)
+	cmd := child("serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--mail-config", cfg)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

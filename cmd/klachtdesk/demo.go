@@ -53,6 +53,11 @@ func (m *Main) runDemo(ctx context.Context) error {
 	} else if total > 0 {
 		return fmt.Errorf("the store in %s already holds %d complaints: demo data goes into an empty store only (use a new --data folder)", m.Config.DataDir, total)
 	}
+	// Demo complainants are made up: their complaints get no letters,
+	// which a configured SMTP server would otherwise send one day.
+	letters := m.ComplaintService.Letters
+	m.ComplaintService.Letters = nil
+	defer func() { m.ComplaintService.Letters = letters }()
 	res, err := demo.Generate(ctx, demo.Store{
 		Complaints: m.ComplaintService,
 		Messages:   m.MessageService,

@@ -172,19 +172,10 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// renderLetter adapts the letter package to the store's renderer.
-func renderLetter(kind string, c *klachtdesk.Complaint, s klachtdesk.Settings) (string, string, error) {
-	l, err := letter.Render(letter.Kind(kind), c, s, "")
-	if err != nil {
-		return "", "", err
-	}
-	return l.Subject, l.Text, nil
-}
-
 // newIntakeService is the intake of the program's store.
 func newIntakeService(db *sqldb.DB, own []string) *sqldb.IntakeService {
 	in := sqldb.NewIntakeService(db)
-	in.Render = renderLetter
+	in.Letters = letter.Writer{}
 	in.Own = own
 	return in
 }

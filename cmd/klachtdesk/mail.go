@@ -134,7 +134,7 @@ func (m *Main) outboxWorker(cfg *MailConfig) (*outbox.Worker, error) {
 	return &outbox.Worker{
 		Outbox: m.OutboxService,
 		Send: func(ctx context.Context, l *klachtdesk.OutgoingLetter) error {
-			return sender.Send(ctx, letterOf(l))
+			return sender.Send(ctx, mailsend.LetterOf(l))
 		},
 		Permanent: func(err error) bool {
 			return mailsend.Permanent(err) || errors.Is(err, mailsend.ErrInvalidLetter)
@@ -142,24 +142,6 @@ func (m *Main) outboxWorker(cfg *MailConfig) (*outbox.Worker, error) {
 		ConfigProblem: mailsend.ConfigProblem,
 		Logger:        m.Logger,
 	}, nil
-}
-
-// letterOf is the mail of an outgoing letter: automatic letters say so
-// (RFC 3834), so that well-behaved auto-responders do not answer them.
-func letterOf(l *klachtdesk.OutgoingLetter) mailsend.Letter {
-	h := map[string]string{"X-Klachtdesk-Reference": l.Reference}
-	if l.Automatic {
-		h["Auto-Submitted"] = "auto-replied"
-		h["X-Auto-Response-Suppress"] = "All"
-	}
-	out := mailsend.Letter{
-		MessageID: l.MessageID, To: l.To, Subject: l.Subject, Text: l.Text,
-		Language: string(l.Language), Headers: h, Date: l.CreatedAt,
-	}
-	if l.InReplyTo != "" {
-		out.InReplyTo, out.References = l.InReplyTo, []string{l.InReplyTo}
-	}
-	return out
 }
 
 var fetchCommand = &command{

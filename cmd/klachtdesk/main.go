@@ -29,6 +29,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/letter"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 	"github.com/klachtdesk/klachtdesk/web"
 )
@@ -569,12 +570,14 @@ func (m *Main) openStore(ctx context.Context, create bool) error {
 	}
 	m.DB = db
 	m.ComplaintService = sqldb.NewComplaintService(db)
+	m.ComplaintService.Letters = letter.Writer{}
 	m.UserService = sqldb.NewUserService(db)
 	m.SettingsService = sqldb.NewSettingsService(db)
 	m.MessageService = sqldb.NewMessageService(db)
 	m.AuditService = sqldb.NewAuditService(db)
 	m.IntakeService = newIntakeService(db, nil)
 	m.OutboxService = sqldb.NewOutboxService(db)
+	m.OutboxService.Letters = letter.Writer{}
 	return nil
 }
 

@@ -58,6 +58,9 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err := m.bootstrapAdmin(ctx, url); err != nil {
 		return err
 	}
+	if err := m.warnOrganisation(ctx); err != nil {
+		return err
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	m.cancel, m.done = cancel, ctx.Done()
@@ -89,6 +92,21 @@ func (m *Main) runServe(ctx context.Context) error {
 	}()
 
 	m.Logger.Info("klachtdesk serving", "url", url, "data", m.Config.DataDir, "database", m.databaseName(), "version", version)
+	return nil
+}
+
+// warnOrganisation says in one log line which of the organisation's
+// details are still unset or the seed's placeholders: until they are set,
+// letters wait in the outbox.
+func (m *Main) warnOrganisation(ctx context.Context) error {
+	s, err := m.SettingsService.Settings(ctx)
+	if err != nil {
+		return fmt.Errorf("read settings: %w", err)
+	}
+	if missing := klachtdesk.MissingOrganisationDetails(s); len(missing) > 0 {
+		m.Logger.Warn("organisatiegegevens ontbreken, brieven wachten tot ze zijn ingevuld / organisation details missing, letters wait until they are set",
+			"settings", strings.Join(missing, ", "), "set_with", "klachtdesk settings set KEY VALUE")
+	}
 	return nil
 }
 

@@ -2,6 +2,9 @@ package klachtdesk
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"strings"
 	"time"
 )
 
@@ -13,15 +16,17 @@ const (
 	LetterQueued LetterState = "queued" // waiting for (another) delivery attempt
 	LetterSent   LetterState = "sent"   // the SMTP server accepted it
 	LetterFailed LetterState = "failed" // permanently refused or given up: staff must act
-	LetterHeld   LetterState = "held"   // an automatic letter loop protection kept back
+	LetterHeld   LetterState = "held"   // kept back (LetterHoldReason): staff send it by hand, if at all
 )
 
 // Delivery is the outbox state of a letter, shown with the message.
 type Delivery struct {
-	State    LetterState `json:"state"`
-	Reason   string      `json:"reason,omitempty"` // why it was held, or the last delivery error
-	Attempts int         `json:"attempts"`
-	SentAt   time.Time   `json:"sent_at,omitzero"`
+	State LetterState `json:"state"`
+	// Reason is why the letter was held or waits (LetterWaits), or the
+	// last delivery error.
+	Reason   string    `json:"reason,omitempty"`
+	Attempts int       `json:"attempts"`
+	SentAt   time.Time `json:"sent_at,omitzero"`
 }
 
 // OutgoingLetter is a letter the outbox worker is to deliver.
@@ -29,7 +34,7 @@ type OutgoingLetter struct {
 	ID          int64
 	ComplaintID int64
 	Reference   string
-	Kind        string
+	Kind        LetterKind
 	MessageID   string // ours, without angle brackets; a resend keeps it
 	InReplyTo   string
 	To          Address
@@ -39,6 +44,21 @@ type OutgoingLetter struct {
 	Automatic   bool
 	Attempts    int // including the current one
 	CreatedAt   time.Time
+}
+
+// NewMessageID returns the Message-ID of a letter on complaint reference,
+// without angle brackets: the reference, a random part (so that a mail
+// whose In-Reply-To names it is strong evidence of a reply) and the domain
+// of our complaint address ourAddress (klachtdesk.invalid when it has
+// none). Every letter gets its Message-ID here; a resend keeps it.
+func NewMessageID(reference, ourAddress string) string {
+	var b [15]byte
+	rand.Read(b[:]) // never fails (Go 1.24+)
+	domain := "klachtdesk.invalid"
+	if _, d, ok := strings.Cut(strings.TrimSpace(ourAddress), "@"); ok && d != "" {
+		domain = strings.ToLower(d)
+	}
+	return strings.ToLower(reference) + "." + strings.ToLower(base32.StdEncoding.EncodeToString(b[:])) + "@" + domain
 }
 
 // OutboxService is the durable outbox the delivery worker drains.
@@ -79,10 +99,13 @@ func RetryDelay(attempt int, jitter float64) time.Duration {
 // Event kinds of the outbox. They describe delivery, not the complaint's
 // fields, so replay skips them.
 const (
-	EventLetterSent    = "letter_sent"
-	EventLetterFailed  = "letter_failed"
-	EventLetterHeld    = "letter_held"
-	EventUndeliverable = "address_undeliverable"
+	EventLetterSent   = "letter_sent"
+	EventLetterFailed = "letter_failed"
+	EventLetterHeld   = "letter_held"
+	// EventLetterRewritten: a letter that waited for the organisation's
+	// details was written again with them before it left.
+	EventLetterRewritten = "letter_rewritten"
+	EventUndeliverable   = "address_undeliverable"
 	// EventMessageAccepted: staff accepted a reply from an unverified
 	// sender as part of the complaint. EventMessageMoved: staff split a
 	// message off into a complaint of its own (on both complaints).
