@@ -266,9 +266,6 @@ type NewComplaint struct {
 // maxText bounds free text fields: a complaint is a letter, not a book.
 const maxText = 200_000
 
-// earliestReceipt is the earliest instant a complaint can have been received.
-var earliestReceipt = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
-
 // Validate checks a new complaint and returns an EINVALID or ENotWritten
 // error naming the first problem. It fills defaults (severity, subtype).
 func (n *NewComplaint) Validate(now time.Time) error {
@@ -278,16 +275,8 @@ func (n *NewComplaint) Validate(now time.Time) error {
 		}
 		return Errorf(EINVALID, "channel must be one of email, letter, webform, not %q", n.Channel)
 	}
-	if n.ReceivedAt.IsZero() {
-		return Errorf(EINVALID, "received-at instant is required")
-	}
-	if n.ReceivedAt.After(now.Add(5 * time.Minute)) {
-		return Errorf(EINVALID, "received-at %s lies in the future", n.ReceivedAt.UTC().Format(time.RFC3339))
-	}
-	if n.ReceivedAt.Before(earliestReceipt) {
-		// No register goes back further; before year 0 an instant cannot
-		// even be written down (RFC 3339, the audit trail's JSON).
-		return Errorf(EINVALID, "received-at %s lies before 1900", n.ReceivedAt.UTC().Format("2006-01-02"))
+	if err := CheckReceivedAt(n.ReceivedAt, now); err != nil {
+		return err
 	}
 	if err := n.Complainant.Validate(); err != nil {
 		return err
@@ -366,13 +355,4 @@ type ComplaintService interface {
 
 	// ComplaintEvents returns the audit events of a complaint, oldest first.
 	ComplaintEvents(ctx context.Context, reference string) ([]*Event, error)
-}
-
-// PersonalFields are the JSON names of the complaint's free-text fields that
-// may hold personal data. Anonymise empties them; the store keeps them in the
-// audit trail only in a form it can destroy (see docs/decisions.md).
-var PersonalFields = []string{
-	"subject", "description", "remedy_sought", "product_ref", "informal_contact",
-	"motivation", "settlement", "close_note", "extension_reason", "external_ref",
-	"external_outcome", "root_cause",
 }

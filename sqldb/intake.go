@@ -172,12 +172,9 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 	if err != nil {
 		return nil, err
 	}
-	receivedAt := it.ReceivedAt.UTC()
-	if receivedAt.IsZero() || receivedAt.After(env.Now) || receivedAt.Year() < 1990 {
-		// A source's clock that is unset, ahead or absurd: the mail
-		// counts as received now (as a Date header before 1990 does).
-		receivedAt = env.Now
-	}
+	// A source's clock that is unset, ahead or absurd: the mail counts as
+	// received now.
+	receivedAt := klachtdesk.ClampMailClock(it.ReceivedAt, env.Now)
 	match, err := threadMatch(ctx, tx, m, env.Actor)
 	if err != nil {
 		return nil, err
@@ -269,9 +266,7 @@ func (s *IntakeService) Quarantine(ctx context.Context, in klachtdesk.IncomingMa
 	if err != nil {
 		return err
 	}
-	if receivedAt.IsZero() || receivedAt.After(tx.now) {
-		receivedAt = tx.now
-	}
+	receivedAt = klachtdesk.ClampMailClock(receivedAt, tx.now)
 	if fingerprint == "" {
 		fingerprint = sum
 	}

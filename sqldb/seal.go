@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/klachtdesk/klachtdesk"
@@ -25,43 +24,6 @@ import (
 // is hashed. Reading the complaint's events opens the values again; anonymising
 // the complaint deletes the key, after which the sealed values read as null.
 // The hash covers the sealed bytes, so the chain verifies before and after.
-
-// complainantSealedFields are the complainant's contact data inside a
-// complainant_updated event: sealed with the key of the complaint that
-// carried the change.
-var complainantSealedFields = []string{
-	"complainant.name", "complainant.email", "complainant.postal_address",
-	"complainant.phone", "complainant.customer_number",
-}
-
-// sealedFields names the values the store seals in events of kind: top-level
-// keys of Before and After, or "object.key" one level down.
-func sealedFields(kind string) []string {
-	switch {
-	case kind == klachtdesk.EventComplainantUpdated:
-		return complainantSealedFields
-	case kind == klachtdesk.EventComplainantAnonymised:
-		return nil // holds the complainant's ID and the anonymised values only
-	case kind == klachtdesk.EventMessageAdded:
-		return messageSealedFields
-	case kind == klachtdesk.EventUndeliverable:
-		return []string{"address", "reason"}
-	case kind == klachtdesk.EventLetterFailed, kind == klachtdesk.EventLetterHeld:
-		return []string{"reason"} // an SMTP reply or hold reason names the address
-	case klachtdesk.IsComplaintChange(kind):
-		return complaintSealedFields
-	}
-	return nil
-}
-
-// complaintSealedFields are the personal fields of a complaint change plus the
-// note of a Noted action (a reason or question in the staff's own words).
-var complaintSealedFields = append(slices.Clone(klachtdesk.PersonalFields), klachtdesk.EventNoteKey)
-
-// messageSealedFields are the personal parts of a message_added event: the
-// subject and the attachments (their file names say who and what). The text
-// is in the event only as its SHA-256.
-var messageSealedFields = []string{"message.subject", "message.attachments"}
 
 // complaintKeySize is the AES-256 key length.
 const complaintKeySize = 32
@@ -190,7 +152,7 @@ func (db *DB) addMissingComplaintKeys(ctx context.Context) error {
 // read only when there is something to seal. A complaint without a key was
 // anonymised: nothing personal may be written about it any more.
 func sealEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
-	fields := sealedFields(e.Kind)
+	fields := klachtdesk.PersonalEventFields(e.Kind)
 	if len(fields) == 0 {
 		return nil
 	}
