@@ -193,8 +193,10 @@ func flushNumbers(ctx context.Context, tx *Tx) error {
 
 // upsertComplainant stores the complainant of a new complaint: the known
 // complainant with the same e-mail address (case-insensitive), updated with
-// whatever the new complaint tells, or a new row. It returns the stored
-// complainant and, for a known one, the record as it was before.
+// whatever the new complaint tells, or a new row. A name that is only the
+// e-mail address (a mail without a display name) tells nothing new. It
+// returns the stored complainant and, for a known one, the record as it was
+// before.
 func upsertComplainant(ctx context.Context, tx *Tx, in *klachtdesk.Complainant) (cp, known *klachtdesk.Complainant, err error) {
 	now := formatTime(tx.now)
 	var key any
@@ -209,7 +211,7 @@ func upsertComplainant(ctx context.Context, tx *Tx, in *klachtdesk.Complainant) 
 		INSERT INTO complainants (name, email, email_key, postal_address, phone, customer_number, type, language, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (email_key) DO UPDATE SET
-			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE complainants.name END,
+			name = CASE WHEN excluded.name NOT IN ('', excluded.email) THEN excluded.name ELSE complainants.name END,
 			email = excluded.email,
 			postal_address = CASE WHEN excluded.postal_address <> '' THEN excluded.postal_address ELSE complainants.postal_address END,
 			phone = CASE WHEN excluded.phone <> '' THEN excluded.phone ELSE complainants.phone END,
@@ -272,7 +274,7 @@ func (s *ComplaintService) FindComplaints(ctx context.Context, f klachtdesk.Comp
 func findComplaints(ctx context.Context, tx *Tx, f klachtdesk.ComplaintFilter, u *klachtdesk.User) ([]*klachtdesk.Complaint, int, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.Reference != "" {
-		where, args = append(where, "c.reference = ?"), append(args, f.Reference)
+		where, args = append(where, "c.reference = ?"), append(args, klachtdesk.NormalizeReference(f.Reference))
 	}
 	if f.State != "" {
 		where, args = append(where, "c.state = ?"), append(args, string(f.State))
@@ -339,8 +341,10 @@ func findComplaints(ctx context.Context, tx *Tx, f klachtdesk.ComplaintFilter, u
 	return out, total, nil
 }
 
-// findComplaintByReference loads one complaint the user may see.
+// findComplaintByReference loads one complaint the user may see. The
+// reference is taken as a user may type it (klachtdesk.NormalizeReference).
 func findComplaintByReference(ctx context.Context, tx *Tx, reference string, u *klachtdesk.User) (*klachtdesk.Complaint, error) {
+	reference = klachtdesk.NormalizeReference(reference)
 	access, accessArgs := accessClause(u)
 	c := &klachtdesk.Complaint{Complainant: &klachtdesk.Complainant{}}
 	err := tx.queryRow(ctx, complaintSelect+`
@@ -357,8 +361,10 @@ func findComplaintByReference(ctx context.Context, tx *Tx, reference string, u *
 	return c, nil
 }
 
-// findComplaintID returns the ID of a complaint the user may see.
+// findComplaintID returns the ID of a complaint the user may see, by its
+// reference as a user may type it.
 func findComplaintID(ctx context.Context, tx *Tx, reference string, u *klachtdesk.User) (int64, error) {
+	reference = klachtdesk.NormalizeReference(reference)
 	access, accessArgs := accessClause(u)
 	var id int64
 	err := tx.queryRow(ctx, `SELECT c.id FROM complaints c WHERE c.reference = ?`+access,
@@ -759,6 +765,7 @@ var complaintColumns = slices.Concat(
 		boolColumn("extension_consent", func(c *kc) *bool { return &c.ExtensionConsent }),
 		boolColumn("escalated", func(c *kc) *bool { return &c.Escalated }),
 		boolColumn("late_notice", func(c *kc) *bool { return &c.LateNotice }),
+		boolColumn("no_address", func(c *kc) *bool { return &c.NoAddress }),
 		boolColumn("legal_hold", func(c *kc) *bool { return &c.LegalHold }),
 		textColumn("route", func(c *kc) *klachtdesk.Route { return &c.Route }),
 		instantColumn("referred_at", func(c *kc) *time.Time { return &c.ReferredAt }),
