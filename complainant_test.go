@@ -54,7 +54,7 @@ func TestNewComplaintCleansText(t *testing.T) {
 	n.Complainant.CustomerNumber = "K\u009b2J42"
 	n.Subject = "\x1b[2JOnderwerp\nmet regel"
 	n.Description = "Regel 1\r\n\x1b[31mRegel 2\x1b[0m\n\tingesprongen\x00"
-	n.RemedySought = "Geld\x08 terug"
+	n.RemedySought = "Geld\x08terug"
 	n.ProductRef = "P-1\t2"
 	n.InformalContact = "Gebeld\x1b]8;;https://x.example/\x1b\\ met Henk"
 	if err := n.Validate(received.Add(time.Hour)); err != nil {

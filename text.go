@@ -14,16 +14,17 @@ import (
 
 // CleanText applies the cleaning rule to text of several lines (a
 // description, a postal address, a mail's body): invalid UTF-8 becomes
-// U+FFFD; terminal escape sequences (ESC [ … final byte, ESC ] … BEL or ST,
-// and the other ECMA-48 escapes, also in their 8-bit C1 forms) are removed
-// whole; CRLF and a lone CR, vertical tab and form feed become a newline;
-// tabs and newlines stay; every other C0 and C1 control character and DEL
-// is removed. Applying it twice changes nothing more.
+// U+FFFD; NUL bytes are removed; terminal escape sequences (ESC [ … final
+// byte, ESC ] … BEL or ST, and the other ECMA-48 escapes, also in their
+// 8-bit C1 forms) are removed whole; CRLF, a lone CR, vertical tab, form
+// feed and NEL become a newline; tabs and newlines stay; every other C0 and
+// C1 control character and DEL becomes a space. Applying it twice changes
+// nothing more.
 func CleanText(s string) string { return clean(s, true) }
 
 // CleanLine applies the cleaning rule to text of one line (a name, a
 // subject, an address, a reference): as CleanText, but every line break and
-// tab becomes a space (CRLF one space). It does not trim.
+// tab becomes a space too (CRLF one space). It does not trim.
 func CleanLine(s string) string { return clean(s, false) }
 
 // IsClean reports whether s is valid UTF-8 without any control character
@@ -51,6 +52,7 @@ func IsClean(s string, multiline bool) bool {
 const (
 	esc   = 0x1b
 	bel   = 0x07
+	c1NEL = 0x85 // next line
 	c1CSI = 0x9b // 8-bit ESC [
 	c1ST  = 0x9c // 8-bit ESC \
 	c1DCS = 0x90
@@ -94,7 +96,7 @@ func clean(s string, multiline bool) string {
 				continue
 			}
 			lineBreak()
-		case r == '\n', r == '\v', r == '\f':
+		case r == '\n', r == '\v', r == '\f', r == c1NEL:
 			lineBreak()
 		case r == '\t':
 			if multiline {
@@ -102,8 +104,13 @@ func clean(s string, multiline bool) string {
 			} else {
 				b.WriteByte(' ')
 			}
+		case r == 0:
+			// NUL ends a string in C and breaks the databases' text.
 		case r < 0x20, r >= 0x7f && r <= 0x9f:
-			// Any other control character carries no text.
+			// Any other control character (a bell, a backspace, DEL, a
+			// C1 control) separates what stood around it, as mail
+			// headers always read it.
+			b.WriteByte(' ')
 		default:
 			b.WriteString(s[i : i+size])
 		}
@@ -179,4 +186,19 @@ func skipControlString(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// CleanFreeText applies the cleaning rule to every free-text field of c:
+// CleanLine to the one-line fields, CleanText to those of several lines.
+// The store calls it after every action, so that text typed into an action
+// (a motivation, a settlement, a reason) is cleaned like the text of a new
+// complaint. On text already clean it changes nothing.
+func (c *Complaint) CleanFreeText() {
+	for _, v := range []*string{&c.Subject, &c.ProductRef, &c.SettlementType, &c.ExternalRef} {
+		*v = CleanLine(*v)
+	}
+	for _, v := range []*string{&c.Description, &c.RemedySought, &c.InformalContact, &c.Motivation, &c.Settlement,
+		&c.CloseNote, &c.ExtensionReason, &c.ExternalOutcome, &c.RootCause} {
+		*v = CleanText(*v)
+	}
 }

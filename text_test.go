@@ -1,6 +1,7 @@
 package klachtdesk_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -31,7 +32,7 @@ func TestCleanText(t *testing.T) {
 		{"CRLF and lone CR", "a\r\nb\rc", "a\nb\nc", "a b c", false},
 		{"vertical tab and form feed", "a\vb\fc", "a\nb\nc", "a b c", false},
 		{"NUL", "a\x00b\x00", "ab", "ab", false},
-		{"bell, backspace, DEL", "a\x07b\x08c\x7fd", "abcd", "abcd", false},
+		{"bell, backspace, DEL become spaces", "a\x07b\x08c\x7fd", "a b c d", "a b c d", false},
 		{"colour", "\x1b[31mrood\x1b[0m", "rood", "rood", false},
 		{"cursor movement and erase", "ok\x1b[2K\x1b[1A\x1b[10;20Hweg", "okweg", "okweg", false},
 		{"private mode", "\x1b[?25lverborgen\x1b[?1049h", "verborgen", "verborgen", false},
@@ -46,7 +47,8 @@ func TestCleanText(t *testing.T) {
 		{"broken CSI keeps the text after it", "\x1b[12;é", "é", "é", false},
 		{"8-bit CSI", "a\u009b31mb", "ab", "ab", false},
 		{"8-bit OSC with 8-bit ST", "a\u009d0;x\u009cb", "ab", "ab", false},
-		{"other C1 controls", "a\u0085b\u0080c", "abc", "abc", false},
+		{"NEL is a line break", "a\u0085b", "a\nb", "a b", false},
+		{"other C1 controls become spaces", "a\u0080b\u0099c", "a b c", "a b c", false},
 		{"invalid UTF-8: one U+FFFD per run", "klacht \xff\xfe", "klacht \uFFFD", "klacht \uFFFD", false},
 		{"empty", "", "", "", true},
 	}
@@ -93,4 +95,29 @@ func FuzzCleanText(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCleanFreeText: every personal free-text field of a complaint (and the
+// settlement type) is cleaned, so that a field added to PersonalFields
+// without a cleaning rule fails here.
+func TestCleanFreeText(t *testing.T) {
+	dirty := "\x1b[31mrood\x1b[0m\x00"
+	m := map[string]string{"settlement_type": dirty}
+	for _, f := range kd.PersonalFields {
+		m[f] = dirty
+	}
+	raw, _ := json.Marshal(m)
+	var c kd.Complaint
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	c.CleanFreeText()
+	var after map[string]any
+	raw, _ = json.Marshal(&c)
+	_ = json.Unmarshal(raw, &after)
+	for f := range m {
+		if after[f] != "rood" {
+			t.Errorf("%s = %q after CleanFreeText, want %q", f, after[f], "rood")
+		}
+	}
 }

@@ -458,6 +458,7 @@ func actTx(ctx context.Context, tx *Tx, db *DB, old *klachtdesk.Complaint, actio
 	if err := action.Apply(&next, klachtdesk.Env{Now: tx.now, Settings: settings, Actor: u}); err != nil {
 		return nil, err
 	}
+	next.CleanFreeText()
 	if err := checkStaff(ctx, tx, action, old, &next); err != nil {
 		return nil, err
 	}
@@ -490,7 +491,7 @@ func actTx(ctx context.Context, tx *Tx, db *DB, old *klachtdesk.Complaint, actio
 		return nil, fmt.Errorf("diff complaint %s: %w", reference, err)
 	}
 	if noted, ok := action.(klachtdesk.Noted); ok {
-		if after, err = klachtdesk.WithNote(after, noted.EventNote()); err != nil {
+		if after, err = klachtdesk.WithNote(after, klachtdesk.CleanText(noted.EventNote())); err != nil {
 			return nil, fmt.Errorf("note on complaint %s: %w", reference, err)
 		}
 	}

@@ -234,7 +234,7 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, complaint_id, message_row, taken_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.Fingerprint, klachtdesk.Clip(m.MessageID, 1000), rawSum, klachtdesk.Clip(it.Source, 2000), formatTime(receivedAt), klachtdesk.Clip(m.From.Email, 1000),
+		m.Fingerprint, klachtdesk.Clip(m.MessageID, 1000), rawSum, klachtdesk.Clip(klachtdesk.CleanLine(it.Source), 2000), formatTime(receivedAt), klachtdesk.Clip(m.From.Email, 1000),
 		klachtdesk.Clip(m.Subject, 1000), string(res.Outcome), klachtdesk.Clip(res.Reason, 2000), complaintID, messageRow, formatTime(env.Now)); err != nil {
 		return nil, fmt.Errorf("record mail %s: %w", it.Source, err)
 	}
@@ -272,8 +272,8 @@ func (s *IntakeService) Quarantine(ctx context.Context, in klachtdesk.IncomingMa
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, taken_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'error', ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
-		fingerprint, klachtdesk.Clip(validText(messageID), 1000), sum, klachtdesk.Clip(source, 2000), formatTime(receivedAt), klachtdesk.Clip(validText(from), 1000),
-		klachtdesk.Clip(validText(subject), 1000), klachtdesk.Clip(validText(reason), 2000), formatTime(tx.now)); err != nil {
+		fingerprint, klachtdesk.Clip(klachtdesk.CleanLine(messageID), 1000), sum, klachtdesk.Clip(klachtdesk.CleanLine(source), 2000), formatTime(receivedAt), klachtdesk.Clip(klachtdesk.CleanLine(from), 1000),
+		klachtdesk.Clip(klachtdesk.CleanLine(subject), 1000), klachtdesk.Clip(klachtdesk.CleanText(reason), 2000), formatTime(tx.now)); err != nil {
 		return fmt.Errorf("quarantine %s: %w", source, err)
 	}
 	return tx.Commit()
@@ -468,7 +468,7 @@ func markUndeliverable(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klach
 	if len(addrs) == 0 && c != nil && c.Complainant != nil && c.Complainant.Email != "" {
 		addrs = []string{c.Complainant.Email}
 	}
-	reason := klachtdesk.Clip(validText(firstLine(m.NewText, m.Text, m.Subject)), 500)
+	reason := klachtdesk.Clip(klachtdesk.CleanLine(firstLine(m.NewText, m.Text, m.Subject)), 500)
 	for i, a := range addrs {
 		if i == 20 {
 			break
@@ -506,11 +506,6 @@ func firstLine(texts ...string) string {
 		}
 	}
 	return ""
-}
-
-// validText makes s valid UTF-8 without NUL bytes.
-func validText(s string) string {
-	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 // QuarantinedMails returns the mails in quarantine (rejected, or not

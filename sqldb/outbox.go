@@ -235,7 +235,7 @@ func (s *OutboxService) finish(ctx context.Context, id int64, state klachtdesk.L
 // letter already finished (another worker, or a resend after a crash) is
 // left as it is.
 func finishLetter(ctx context.Context, tx *Tx, u *klachtdesk.User, id int64, state klachtdesk.LetterState, reason string) error {
-	reason = klachtdesk.Clip(validText(reason), 2000)
+	reason = klachtdesk.Clip(klachtdesk.CleanText(reason), 2000)
 	var complaintID, messageRow int64
 	err := tx.queryRow(ctx, `UPDATE outbox SET state = ?, last_error = ?, sent_at = ?
 		WHERE id = ? AND state = 'queued' RETURNING complaint_id, message_row`,
@@ -270,7 +270,7 @@ func (s *OutboxService) LetterRetry(ctx context.Context, id int64, reason string
 	}
 	defer tx.Rollback()
 	if _, err := tx.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'queued'`,
-		formatTime(next), klachtdesk.Clip(validText(reason), 2000), id); err != nil {
+		formatTime(next), klachtdesk.Clip(klachtdesk.CleanText(reason), 2000), id); err != nil {
 		return fmt.Errorf("retry letter %d: %w", id, err)
 	}
 	return tx.Commit()

@@ -122,3 +122,42 @@ func TestIntake_MailWithoutDisplayName(t *testing.T) {
 		}
 	}
 }
+
+// TestComplaintService_ActCleansText: text typed into an action (a
+// motivation, a note) is cleaned like the text of a new complaint.
+func TestComplaintService_ActCleansText(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	s := sqldb.NewComplaintService(db)
+	c := mustCreateComplaint(t, db, newComplaint(testNow.Add(-time.Hour), "jan@example.org"))
+	piet := mustCreateUser(t, db, "piet", klachtdesk.RoleHandler)
+	for _, a := range []klachtdesk.Action{
+		klachtdesk.Acknowledge{}, klachtdesk.Assign{HandlerID: piet.ID}, klachtdesk.StartTreatment{},
+		klachtdesk.SetLegalHold{On: true, Reason: "Claim\x1b]0;x\x07 van de advocaat"},
+		klachtdesk.Decide{Decision: klachtdesk.Decision{Finding: klachtdesk.FindingUnfounded, Motivation: "\x1b[2JDe storing\r\nlag bij de provider.\x00"}},
+	} {
+		if _, err := s.Act(ctx, c.Reference, a); err != nil {
+			t.Fatalf("%s: %v", a.EventKind(), err)
+		}
+	}
+	got, err := s.FindComplaintByReference(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Motivation != "De storing\nlag bij de provider." {
+		t.Errorf("motivation stored as %q", got.Motivation)
+	}
+	events, err := s.ComplaintEvents(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var note string
+	for _, e := range events {
+		if e.Kind == "legal_hold_set" {
+			note = e.EventNote()
+		}
+	}
+	if note != "Claim van de advocaat" {
+		t.Errorf("legal hold note %q", note)
+	}
+}
