@@ -232,14 +232,17 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 	if msg != nil {
 		messageRow = msg.ID
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, complaint_id, message_row, taken_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.exec(ctx, sqlInsertInbound,
 		m.Fingerprint, klachtdesk.Clip(m.MessageID, 1000), rawSum, klachtdesk.Clip(klachtdesk.CleanLine(it.Source), 2000), formatTime(receivedAt), klachtdesk.Clip(m.From.Email, 1000),
 		klachtdesk.Clip(m.Subject, 1000), string(res.Outcome), klachtdesk.Clip(res.Reason, 2000), complaintID, messageRow, formatTime(env.Now)); err != nil {
 		return nil, fmt.Errorf("record mail %s: %w", it.Source, err)
 	}
 	return res, nil
 }
+
+// sqlInsertInbound records what became of a taken mail: its intake log row.
+const sqlInsertInbound = `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, complaint_id, message_row, taken_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // Quarantine keeps a mail that could not be processed: its raw bytes and an
 // inbound row with outcome "error" and the reason, so that the source can let
@@ -370,6 +373,10 @@ func (s *IntakeService) storeMessage(ctx context.Context, tx *Tx, env klachtdesk
 	return msg, nil
 }
 
+// sqlInsertMessage stores a message; its id comes from the database.
+const sqlInsertMessage = `INSERT INTO messages (complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at, quoted, html, auto, unverified)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // insertMessage writes m (Validate first) and its attachments' metadata on
 // complaint m.ComplaintID with a message_added event. A Message-ID already
 // stored on the complaint (a sender reusing one for a different mail) is
@@ -397,8 +404,7 @@ func insertMessage(ctx context.Context, tx *Tx, m *klachtdesk.Message, atts []*k
 		}
 	}
 	var err error
-	m.ID, err = tx.insert(ctx, `INSERT INTO messages (complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at, quoted, html, auto, unverified)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	m.ID, err = tx.insert(ctx, sqlInsertMessage,
 		m.ComplaintID, string(m.Direction), string(m.Channel), messageID, m.From, m.To,
 		m.Subject, m.Text, m.RawSHA256, formatTime(m.At), m.Quoted, m.HTML, string(m.Auto), boolInt(m.Unverified))
 	if err != nil {
@@ -422,6 +428,9 @@ func insertMessage(ctx context.Context, tx *Tx, m *klachtdesk.Message, atts []*k
 	})
 }
 
+// sqlInsertBlob stores a small content in the blobs table, once.
+const sqlInsertBlob = `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
+
 // putBlobTx stores content in the blobs table inside tx, or, when it is
 // too large for that, checks that the blob store already holds it (the
 // caller put it there before the transaction). It returns the SHA-256.
@@ -438,8 +447,7 @@ func putBlobTx(ctx context.Context, tx *Tx, content []byte) (string, error) {
 		}
 		return sum, nil
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
-		sum, len(content), content); err != nil {
+	if _, err := tx.exec(ctx, sqlInsertBlob, sum, len(content), content); err != nil {
 		return "", fmt.Errorf("store blob %s: %w", sum, err)
 	}
 	return sum, nil

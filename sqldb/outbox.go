@@ -89,8 +89,7 @@ func queueLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.
 	if err := insertMessage(ctx, tx, msg, nil, env.Actor, c.Reference); err != nil {
 		return err
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO outbox (complaint_id, message_row, kind, to_key, in_reply_to, automatic, state, reason, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.exec(ctx, sqlInsertOutbox,
 		c.ID, msg.ID, kind, key, klachtdesk.Clip(inReplyTo, 998), boolInt(automatic), string(state), reason, formatTime(env.Now), formatTime(env.Now)); err != nil {
 		return fmt.Errorf("queue %s letter for %s: %w", kind, c.Reference, err)
 	}
@@ -99,6 +98,10 @@ func queueLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klachtdesk.
 	}
 	return nil
 }
+
+// sqlInsertOutbox queues a stored letter for delivery.
+const sqlInsertOutbox = `INSERT INTO outbox (complaint_id, message_row, kind, to_key, in_reply_to, automatic, state, reason, next_attempt_at, created_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // addressHistory is what loop protection needs to know of an address.
 func addressHistory(ctx context.Context, tx *Tx, key string, env klachtdesk.Env) (klachtdesk.AddressHistory, error) {

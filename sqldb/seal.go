@@ -32,13 +32,15 @@ const complaintKeySize = 32
 // read or made; a nil cipher records that the complaint has no key.
 type complaintKeys map[int64]cipher.AEAD
 
+// sqlInsertComplaintKey stores a complaint's key.
+const sqlInsertComplaintKey = `INSERT INTO complaint_keys (complaint_id, key) VALUES (?, ?)`
+
 // newComplaintKey makes and stores the random key of a newly registered
 // complaint, inside its registering transaction.
 func newComplaintKey(ctx context.Context, tx *Tx, complaintID int64) (cipher.AEAD, error) {
 	key := make([]byte, complaintKeySize)
 	rand.Read(key) // crypto/rand.Read never fails
-	if _, err := tx.exec(ctx, `INSERT INTO complaint_keys (complaint_id, key) VALUES (?, ?)`,
-		complaintID, hex.EncodeToString(key)); err != nil {
+	if _, err := tx.exec(ctx, sqlInsertComplaintKey, complaintID, hex.EncodeToString(key)); err != nil {
 		return nil, fmt.Errorf("store key of complaint %d: %w", complaintID, err)
 	}
 	aead, err := newAEAD(key)
