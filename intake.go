@@ -154,8 +154,8 @@ func AutoLetterAllowed(to string, h AddressHistory, own []string, now time.Time,
 
 // NewComplaintFromMail is the complaint a received mail registers: the
 // sender (or the original sender of a forwarded complaint) as complainant,
-// named by the address when the mail gives no display name,
-// the text written for this mail as its description. Kind and route are
+// named by the address when the mail gives no display name, and the text
+// written for this mail as its description. Kind and route are
 // decided at triage; until then it is a service complaint of subtype other,
 // and the complainant counts as a consumer, the type with the most
 // protection. Its language is English only when the mail clearly is.
