@@ -47,8 +47,8 @@ type Action interface {
 }
 
 // Register builds the record of a newly received written complaint: receipt
-// date, deadlines, route and late-notice flag under the settings in env. The
-// store supplies the reference and IDs.
+// date, deadlines, route, and the late-notice and no-address flags under the
+// settings in env. The store supplies the reference and IDs.
 func Register(n *NewComplaint, reference string, complainantID int64, env Env) (*Complaint, error) {
 	if err := n.Validate(env.Now); err != nil {
 		return nil, err
@@ -87,6 +87,7 @@ func Register(n *NewComplaint, reference string, complainantID int64, env Env) (
 		UpdatedAt:          env.Now.UTC(),
 	}
 	c.LateNotice = LateNoticeApplies(c, s)
+	c.NoAddress = n.Complainant.Unreachable()
 	return c, nil
 }
 

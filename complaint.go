@@ -114,11 +114,37 @@ type Complainant struct {
 	Language       Language     `json:"language"`
 }
 
-// Validate returns an EINVALID error naming the first problem.
+// Validate returns an EINVALID error naming the first problem. It cleans
+// the contact data first (CleanLine, or CleanText for the postal address,
+// and trimmed), so that what is stored is what was checked. A complainant
+// needs a name; one without an e-mail or postal address is valid (see
+// Unreachable).
 func (c *Complainant) Validate() error {
+	fields := []struct {
+		nl, en, json string
+		v            *string
+		multiline    bool
+	}{
+		{"naam", "name", "complainant.name", &c.Name, false},
+		{"e-mailadres", "e-mail address", "complainant.email", &c.Email, false},
+		{"postadres", "postal address", "complainant.postal_address", &c.PostalAddress, true},
+		{"telefoon", "phone", "complainant.phone", &c.Phone, false},
+		{"klantnummer", "customer number", "complainant.customer_number", &c.CustomerNumber, false},
+	}
+	for _, f := range fields {
+		if !utf8.ValidString(*f.v) || len(*f.v) > 1000 {
+			return Errorf(EINVALID, "klager, %s (%s): geen geldige tekst van hoogstens 1000 bytes / complainant, %s (%s): not valid text of at most 1000 bytes",
+				f.nl, f.json, f.en, f.json)
+		}
+		if f.multiline {
+			*f.v = strings.TrimSpace(CleanText(*f.v))
+		} else {
+			*f.v = strings.TrimSpace(CleanLine(*f.v))
+		}
+	}
 	switch {
-	case strings.TrimSpace(c.Name) == "" && strings.TrimSpace(c.Email) == "":
-		return Errorf(EINVALID, "complainant needs a name or an e-mail address")
+	case c.Name == "":
+		return Errorf(EINVALID, "klager, naam (complainant.name): vul de naam van de klager in / complainant, name (complainant.name): the complainant's name is required")
 	case c.Type != Consumer && c.Type != Business:
 		return Errorf(EINVALID, "complainant type must be consumer or business, not %q", c.Type)
 	case c.Language != LanguageDutch && c.Language != LanguageEnglish:
@@ -126,12 +152,14 @@ func (c *Complainant) Validate() error {
 	case c.Email != "" && !strings.Contains(c.Email, "@"):
 		return Errorf(EINVALID, "%q is not an e-mail address", c.Email)
 	}
-	for field, v := range map[string]string{"name": c.Name, "email": c.Email, "postal address": c.PostalAddress, "phone": c.Phone, "customer number": c.CustomerNumber} {
-		if !utf8.ValidString(v) || len(v) > 1000 {
-			return Errorf(EINVALID, "complainant %s is not valid text of at most 1000 bytes", field)
-		}
-	}
 	return nil
+}
+
+// Unreachable reports whether the complainant has neither an e-mail nor a
+// postal address: nobody could send them an answer. Such a complaint is
+// registered all the same, with the NoAddress warning.
+func (c *Complainant) Unreachable() bool {
+	return strings.TrimSpace(c.Email) == "" && strings.TrimSpace(c.PostalAddress) == ""
 }
 
 // Deadline is a due date and the rule version that computed it. A settings
@@ -194,7 +222,11 @@ type Complaint struct {
 	ExtensionConsent bool   `json:"extension_consent,omitempty"`
 	Escalated        bool   `json:"escalated,omitempty"`
 	LateNotice       bool   `json:"late_notice,omitempty"`
-	LegalHold        bool   `json:"legal_hold,omitempty"`
+	// NoAddress is set when the complainant gave neither an e-mail nor a
+	// postal address: the complaint is registered, but staff must find an
+	// address before anyone can answer it (see Warnings).
+	NoAddress bool `json:"no_address,omitempty"`
+	LegalHold bool `json:"legal_hold,omitempty"`
 
 	Route           Route     `json:"route"`
 	ReferredAt      time.Time `json:"referred_at,omitzero"`
@@ -266,9 +298,6 @@ type NewComplaint struct {
 // maxText bounds free text fields: a complaint is a letter, not a book.
 const maxText = 200_000
 
-// earliestReceipt is the earliest instant a complaint can have been received.
-var earliestReceipt = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
-
 // Validate checks a new complaint and returns an EINVALID or ENotWritten
 // error naming the first problem. It fills defaults (severity, subtype).
 func (n *NewComplaint) Validate(now time.Time) error {
@@ -278,16 +307,8 @@ func (n *NewComplaint) Validate(now time.Time) error {
 		}
 		return Errorf(EINVALID, "channel must be one of email, letter, webform, not %q", n.Channel)
 	}
-	if n.ReceivedAt.IsZero() {
-		return Errorf(EINVALID, "received-at instant is required")
-	}
-	if n.ReceivedAt.After(now.Add(5 * time.Minute)) {
-		return Errorf(EINVALID, "received-at %s lies in the future", n.ReceivedAt.UTC().Format(time.RFC3339))
-	}
-	if n.ReceivedAt.Before(earliestReceipt) {
-		// No register goes back further; before year 0 an instant cannot
-		// even be written down (RFC 3339, the audit trail's JSON).
-		return Errorf(EINVALID, "received-at %s lies before 1900", n.ReceivedAt.UTC().Format("2006-01-02"))
+	if err := CheckReceivedAt(n.ReceivedAt, now); err != nil {
+		return err
 	}
 	if err := n.Complainant.Validate(); err != nil {
 		return err
@@ -302,13 +323,11 @@ func (n *NewComplaint) Validate(now time.Time) error {
 	if !slices.Contains(subtypes, n.Subtype) {
 		return Errorf(EINVALID, "subtype of a %s complaint must be one of %s, not %q", n.Kind, strings.Join(subtypes, ", "), n.Subtype)
 	}
+	if err := n.cleanText(); err != nil {
+		return err
+	}
 	if strings.TrimSpace(n.Description) == "" {
 		return Errorf(EINVALID, "the complaint text is empty")
-	}
-	for field, v := range map[string]string{"description": n.Description, "subject": n.Subject, "remedy sought": n.RemedySought, "product reference": n.ProductRef, "informal contact": n.InformalContact} {
-		if !utf8.ValidString(v) || len(v) > maxText {
-			return Errorf(EINVALID, "%s is not valid text of at most %d bytes", field, maxText)
-		}
 	}
 	switch n.Severity {
 	case "":
@@ -319,6 +338,34 @@ func (n *NewComplaint) Validate(now time.Time) error {
 	}
 	if !n.Discovered.IsZero() && n.Discovered.After(DateOf(n.ReceivedAt, time.UTC).AddDays(1)) {
 		return Errorf(EINVALID, "discovery date %s lies after the complaint was received", n.Discovered)
+	}
+	return nil
+}
+
+// cleanText refuses a free-text field that is not valid UTF-8 or longer
+// than maxText, and applies the cleaning rule to the others: CleanLine
+// (trimmed) to the one-line fields, CleanText to those of several lines.
+func (n *NewComplaint) cleanText() error {
+	for _, f := range []struct {
+		nl, en, json string
+		v            *string
+		multiline    bool
+	}{
+		{"omschrijving", "description", "description", &n.Description, true},
+		{"onderwerp", "subject", "subject", &n.Subject, false},
+		{"gewenste oplossing", "remedy sought", "remedy_sought", &n.RemedySought, true},
+		{"productreferentie", "product reference", "product_ref", &n.ProductRef, false},
+		{"informeel contact", "informal contact", "informal_contact", &n.InformalContact, true},
+	} {
+		if !utf8.ValidString(*f.v) || len(*f.v) > maxText {
+			return Errorf(EINVALID, "%s (%s): geen geldige tekst van hoogstens %d bytes / %s (%s): not valid text of at most %d bytes",
+				f.nl, f.json, maxText, f.en, f.json, maxText)
+		}
+		if f.multiline {
+			*f.v = CleanText(*f.v)
+		} else {
+			*f.v = strings.TrimSpace(CleanLine(*f.v))
+		}
 	}
 	return nil
 }
@@ -374,13 +421,4 @@ type ComplaintService interface {
 	// ComplaintEvents returns the audit events of a complaint, oldest first.
 	// Returns ENOTFOUND for an unknown or hidden complaint.
 	ComplaintEvents(ctx context.Context, reference string) ([]*Event, error)
-}
-
-// PersonalFields are the JSON names of the complaint's free-text fields that
-// may hold personal data. Anonymise empties them; the store keeps them in the
-// audit trail only in a form it can destroy (see docs/decisions.md).
-var PersonalFields = []string{
-	"subject", "description", "remedy_sought", "product_ref", "informal_contact",
-	"motivation", "settlement", "close_note", "extension_reason", "external_ref",
-	"external_outcome", "root_cause",
 }

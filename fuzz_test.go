@@ -2,6 +2,7 @@ package klachtdesk_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ func FuzzRegister(f *testing.F) {
 		`{"received_at":"0001-01-01T00:00:00Z"}`,
 		`{"received_at":"9999-12-31T23:59:59Z","kind":"product"}`,
 		`{"complainant":{"name":"\u0000<script>alert(1)</script>","type":"consumer","language":"nl"}}`,
+		`{"channel":"letter","received_at":"2026-11-02T09:00:00Z","complainant":{"name":"\u001b[31mJan\u001b]0;x\u0007","postal_address":"a\r\nb\u0085c","type":"consumer","language":"nl"},"kind":"service","description":"\u001b[2J\u0000tekst\u009b1m"}`,
 		`{"discovered":"2026-02-30"}`,
 		`[]`, `null`, `{"concerned_employees":[-1,0,9223372036854775807]}`,
 	}
@@ -48,6 +50,22 @@ func FuzzRegister(f *testing.F) {
 		}
 		if _, _, _, err := kd.Diff(nil, c); err != nil {
 			t.Fatalf("Diff of a registered complaint: %v", err)
+		}
+		// One cleaning rule for every way text enters: nothing registered
+		// carries a control character or an escape sequence, and every
+		// complainant has a name.
+		for _, v := range []string{c.Subject, c.ProductRef, n.Complainant.Name, n.Complainant.Email, n.Complainant.Phone, n.Complainant.CustomerNumber} {
+			if !kd.IsClean(v, false) {
+				t.Fatalf("registered one-line text %q is not clean", v)
+			}
+		}
+		for _, v := range []string{c.Description, c.RemedySought, c.InformalContact, n.Complainant.PostalAddress} {
+			if !kd.IsClean(v, true) {
+				t.Fatalf("registered text %q is not clean", v)
+			}
+		}
+		if strings.TrimSpace(n.Complainant.Name) == "" {
+			t.Fatalf("registered a complainant without a name")
 		}
 	})
 }

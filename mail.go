@@ -53,7 +53,7 @@ type MailPart struct {
 
 // InboundMail is a received mail as the mail parser reads it: everything
 // intake needs to decide where it belongs, without library types. Every text
-// field is valid UTF-8 without NUL bytes.
+// field is clean by CleanText (the bodies and HTML) or CleanLine (the rest).
 type InboundMail struct {
 	// MessageID is the Message-ID header without angle brackets, or "".
 	MessageID  string

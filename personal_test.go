@@ -74,3 +74,29 @@ func TestMessageValidate(t *testing.T) {
 		t.Errorf("long attachment name: %v", err)
 	}
 }
+
+func TestPersonalEventFields(t *testing.T) {
+	complaintChange := append(slices.Clone(kd.PersonalFields), kd.EventNoteKey)
+	tests := []struct {
+		kind string
+		want []string
+	}{
+		{kd.EventCreated, complaintChange},
+		{"decided", complaintChange},
+		{kd.EventComplainantUpdated, []string{"complainant.name", "complainant.email", "complainant.postal_address", "complainant.phone", "complainant.customer_number"}},
+		{kd.EventComplainantAnonymised, nil},
+		{kd.EventMessageAdded, []string{"message.subject", "message.attachments"}},
+		{kd.EventUndeliverable, []string{"address", "reason"}},
+		{kd.EventLetterFailed, []string{"reason"}},
+		{kd.EventLetterHeld, []string{"reason"}},
+		{kd.EventLetterSent, nil},
+		{kd.EventMessageAccepted, nil},
+		{kd.EventSettingsChanged, nil},
+		{kd.EventUserCreated, nil},
+	}
+	for _, tt := range tests {
+		if got := kd.PersonalEventFields(tt.kind); !slices.Equal(got, tt.want) {
+			t.Errorf("PersonalEventFields(%q) = %q, want %q", tt.kind, got, tt.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // referenceRE matches a complaint reference: KL-<year>-<6 digits>.
@@ -22,8 +23,17 @@ func FormatReference(year, n int) (string, error) {
 	return fmt.Sprintf("KL-%04d-%06d", year, n), nil
 }
 
+// NormalizeReference returns a reference as a user typed it in the form
+// the register keeps: without surrounding white space and in upper case, so
+// that " kl-2026-000001 " finds KL-2026-000001. The store's lookups apply
+// it; it does not check the form (ParseReference does, strictly).
+func NormalizeReference(ref string) string {
+	return strings.ToUpper(strings.TrimSpace(ref))
+}
+
 // ParseReference splits a reference into its year and number, or returns
-// EINVALID.
+// EINVALID. It takes the reference as the register keeps it; apply
+// NormalizeReference first to what a user typed.
 func ParseReference(ref string) (year, n int, err error) {
 	m := referenceRE.FindStringSubmatch(ref)
 	if m == nil {
@@ -38,8 +48,9 @@ func ParseReference(ref string) (year, n int, err error) {
 }
 
 // FindReferences returns every complaint reference in text (such as a mail
-// subject), in order of appearance, without duplicates. A reference glued to
-// other letters or digits (XKL-2026-0000011) does not count.
+// subject), in order of appearance, without duplicates, as the register
+// keeps them: a reference typed in lower case (kl-2026-000042) counts. A
+// reference glued to other letters or digits (XKL-2026-0000011) does not.
 func FindReferences(text string) []string {
 	var refs []string
 	seen := map[string]bool{}
@@ -47,7 +58,7 @@ func FindReferences(text string) []string {
 		if loc[0] > 0 && isAlnum(text[loc[0]-1]) || loc[1] < len(text) && isAlnum(text[loc[1]]) {
 			continue
 		}
-		if r := text[loc[0]:loc[1]]; !seen[r] {
+		if r := NormalizeReference(text[loc[0]:loc[1]]); !seen[r] {
 			seen[r] = true
 			refs = append(refs, r)
 		}
@@ -59,4 +70,4 @@ func isAlnum(b byte) bool {
 	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
-var referenceInTextRE = regexp.MustCompile(`KL-\d{4}-\d{6}`)
+var referenceInTextRE = regexp.MustCompile(`[Kk][Ll]-\d{4}-\d{6}`)

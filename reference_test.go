@@ -67,3 +67,28 @@ func TestFindReferences(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeReference(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"KL-2026-000042", "KL-2026-000042"},
+		{"kl-2026-000042", "KL-2026-000042"},
+		{"  Kl-2026-000042\t\n", "KL-2026-000042"},
+		{"", ""},
+		{"geen referentie", "GEEN REFERENTIE"},
+	}
+	for _, tt := range tests {
+		got := kd.NormalizeReference(tt.in)
+		if got != tt.want {
+			t.Errorf("NormalizeReference(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if _, _, err := kd.ParseReference(got); (err == nil) != (tt.want == "KL-2026-000042") {
+			t.Errorf("ParseReference(NormalizeReference(%q)) = %v", tt.in, err)
+		}
+	}
+	if diff := cmp.Diff([]string{"KL-2026-000042", "KL-2026-000043"}, kd.FindReferences("Re: kl-2026-000042 en Kl-2026-000043, KL-2026-000042")); diff != "" {
+		t.Errorf("FindReferences in lower case (-want +got):\n%s", diff)
+	}
+	if got := kd.FindReferences("\u212aL-2026-000042"); got != nil {
+		t.Errorf("FindReferences with a Kelvin sign = %q", got)
+	}
+}

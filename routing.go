@@ -154,7 +154,8 @@ func AutoLetterAllowed(to string, h AddressHistory, own []string, now time.Time,
 
 // NewComplaintFromMail is the complaint a received mail registers: the
 // sender (or the original sender of a forwarded complaint) as complainant,
-// the text written for this mail as its description. Kind and route are
+// named by the address when the mail gives no display name, and the text
+// written for this mail as its description. Kind and route are
 // decided at triage; until then it is a service complaint of subtype other,
 // and the complainant counts as a consumer, the type with the most
 // protection. Its language is English only when the mail clearly is.
@@ -174,11 +175,19 @@ func NewComplaintFromMail(m *InboundMail, receivedAt time.Time) *NewComplaint {
 	if lang != LanguageEnglish {
 		lang = LanguageDutch
 	}
+	email := Clip(strings.TrimSpace(from.Email), 320)
+	name := Clip(strings.TrimSpace(CleanLine(from.Name)), 200)
+	if name == "" {
+		// A complainant needs a name, and a mail is never refused for
+		// lacking one: the address stands in for it. The store does not
+		// let it replace a name it knows, and letters do not greet by it.
+		name = email
+	}
 	return &NewComplaint{
 		Channel:    ChannelEmail,
 		ReceivedAt: receivedAt,
 		Complainant: Complainant{
-			Name: Clip(from.Name, 200), Email: Clip(strings.TrimSpace(from.Email), 320),
+			Name: name, Email: email,
 			Type: Consumer, Language: lang,
 		},
 		Kind:        KindService,

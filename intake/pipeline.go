@@ -258,14 +258,13 @@ func storeFailed(ctx context.Context, err error) error {
 	return nil
 }
 
-// arrival is when a mail counts as received: the source's own arrival time,
-// else the Date header unless it lies in the future, else now.
+// arrival is when a mail counts as received, by the domain's rule
+// (klachtdesk.MailReceivedAt): the source's own arrival time, else the Date
+// header, else now.
 func arrival(it Item, m *klachtdesk.InboundMail, now time.Time) time.Time {
-	switch {
-	case !it.ReceivedAt.IsZero():
-		return it.ReceivedAt
-	case m != nil && !m.Date.IsZero() && !m.Date.After(now) && m.Date.Year() >= 1990:
-		return m.Date
+	var date time.Time
+	if m != nil {
+		date = m.Date
 	}
-	return now
+	return klachtdesk.MailReceivedAt(it.ReceivedAt, date, now)
 }

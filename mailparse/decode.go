@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cention-sany/utf7"
+	"github.com/klachtdesk/klachtdesk"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
@@ -106,16 +107,10 @@ func oneLineASCII(s string) string {
 	}, s)
 }
 
-// cleanText makes s valid UTF-8 (U+FFFD for bad bytes) without NUL bytes.
-func cleanText(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		s = strings.ReplaceAll(s, "\x00", "")
-	}
-	return s
-}
+// cleanText applies the domain's cleaning rule for text of several lines
+// (klachtdesk.CleanText): valid UTF-8 (U+FFFD for bad bytes), line breaks
+// as LF, no NUL, no other control characters, no terminal escape sequences.
+func cleanText(s string) string { return klachtdesk.CleanText(s) }
 
 // normalizeNewlines turns CRLF and lone CR into LF.
 func normalizeNewlines(s string) string {

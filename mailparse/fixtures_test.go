@@ -475,6 +475,14 @@ func checkInvariants(t testing.TB, raw []byte, opt mailparse.Options, m *klachtd
 			t.Fatalf("invalid string %q", s)
 		}
 	}
+	// The domain's cleaning rule holds for every string: lines and tabs
+	// only in the bodies and the HTML.
+	for i, s := range strs {
+		multiline := i >= 5 && i <= 8 // Text, NewText, Quoted, HTML
+		if !klachtdesk.IsClean(s, multiline) {
+			t.Fatalf("string %q is not clean (multiline %v)", s, multiline)
+		}
+	}
 	if len(m.Fingerprint) != 64 || strings.Trim(m.Fingerprint, "0123456789abcdef") != "" {
 		t.Fatalf("Fingerprint = %q", m.Fingerprint)
 	}

@@ -253,27 +253,17 @@ func decodeWords(v string) string {
 	return b.String()
 }
 
-// oneLine makes a header value a single clean line: folding is undone,
-// other line breaks and control characters become spaces.
+// oneLine makes a header value a single clean line by the domain's rule
+// (klachtdesk.CleanLine): folding is undone, other line breaks and tabs
+// become spaces, control characters and escape sequences go.
 func oneLine(s string) string {
-	s = cleanText(s)
-	if strings.ContainsAny(s, "\r\n") {
-		s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = cleanText(s) // CRLF and CR are LF from here on
+	if strings.IndexByte(s, '\n') >= 0 {
 		s = strings.ReplaceAll(s, "\n ", " ")
 		s = strings.ReplaceAll(s, "\n\t", "\t")
 	}
-	if strings.IndexFunc(s, isControl) >= 0 {
-		s = strings.Map(func(r rune) rune {
-			if isControl(r) {
-				return ' '
-			}
-			return r
-		}, s)
-	}
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(klachtdesk.CleanLine(s))
 }
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // parseSubject decodes and caps the Subject header.
 func parseSubject(v string) string {

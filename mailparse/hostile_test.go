@@ -256,3 +256,19 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 }
+
+// TestTerminalEscapes: escape sequences and control characters in headers
+// and body never reach the domain (they would recolour or rewrite a staff
+// member's terminal in `list` and `show`).
+func TestTerminalEscapes(t *testing.T) {
+	raw := "From: \x1b[31mJan\x1b[0m Jansen <jan@example.nl>\r\nTo: klachten@bedrijf.nl\r\n" +
+		"Subject: \x1b]0;gehackt\x07Klacht\x1b[2J over\x07 de levering\r\nMessage-ID: <esc@example.nl>\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nRegel 1\x1b[1A\x1b[2K\r\nRegel\x00 2\x1b]8;;https://evil.example/\x1b\\ klik\x1b]8;;\x1b\\\r\n"
+	m := mailparse.Parse([]byte(raw), mailparse.Options{})
+	if m.From.Name != "Jan Jansen" || m.Subject != "Klacht over  de levering" {
+		t.Errorf("From name %q, subject %q", m.From.Name, m.Subject)
+	}
+	if strings.TrimSpace(m.Text) != "Regel 1\nRegel 2 klik" || m.NewText != "Regel 1\nRegel 2 klik" {
+		t.Errorf("text %q, new text %q", m.Text, m.NewText)
+	}
+}

@@ -46,8 +46,9 @@ func (o Options) withDefaults() Options {
 // Parse reads raw (a complete RFC 5322 message, LF or CRLF line ends) and
 // never fails: whatever cannot be read is recorded in m.Degraded and the
 // best recoverable text is returned. It never panics (a panic inside is
-// recovered and degrades the result). Every string in the result is valid
-// UTF-8 without NUL.
+// recovered and degrades the result). Every string in the result is clean
+// by the domain's rule (klachtdesk.CleanText, klachtdesk.CleanLine): valid
+// UTF-8 without NUL, control characters or terminal escape sequences.
 func Parse(raw []byte, opt Options) (m *klachtdesk.InboundMail) {
 	opt = opt.withDefaults()
 	fp := safeFingerprint(raw)
@@ -196,39 +197,41 @@ func (msg *message) bounceDetails(m *klachtdesk.InboundMail) (ids, recipients []
 	return dedup(ids), dedup(recipients)
 }
 
-// cleanMail makes every string valid UTF-8 without NUL, whatever path
-// produced it.
+// cleanMail applies the domain's cleaning rule to every string, whatever
+// path produced it: klachtdesk.CleanText to the texts of several lines (the
+// bodies and the HTML), klachtdesk.CleanLine to all others.
 func cleanMail(m *klachtdesk.InboundMail) {
+	line := klachtdesk.CleanLine
 	cleanAddr := func(a *klachtdesk.Address) {
-		a.Name, a.Email = cleanText(a.Name), cleanText(a.Email)
+		a.Name, a.Email = line(a.Name), line(a.Email)
 	}
 	cleanAll := func(ss []string) {
 		for i := range ss {
-			ss[i] = cleanText(ss[i])
+			ss[i] = line(ss[i])
 		}
 	}
-	m.MessageID = cleanText(m.MessageID)
+	m.MessageID = line(m.MessageID)
 	cleanAll(m.InReplyTo)
 	cleanAll(m.References)
 	cleanAddr(&m.From)
-	m.ReturnPath = cleanText(m.ReturnPath)
+	m.ReturnPath = line(m.ReturnPath)
 	for i := range m.To {
 		cleanAddr(&m.To[i])
 	}
-	m.Subject = cleanText(m.Subject)
+	m.Subject = line(m.Subject)
 	m.Text, m.NewText, m.Quoted, m.HTML = cleanText(m.Text), cleanText(m.NewText), cleanText(m.Quoted), cleanText(m.HTML)
 	for i := range m.Attachments {
 		a := &m.Attachments[i]
-		a.Filename, a.ContentType, a.ContentID = cleanText(a.Filename), cleanText(a.ContentType), cleanText(a.ContentID)
+		a.Filename, a.ContentType, a.ContentID = line(a.Filename), line(a.ContentType), line(a.ContentID)
 	}
-	m.AutoReason = cleanText(m.AutoReason)
+	m.AutoReason = line(m.AutoReason)
 	cleanAll(m.BounceOf)
 	cleanAll(m.BouncedRecipients)
 	if m.Forwarded != nil {
 		cleanAddr(m.Forwarded)
 	}
 	cleanAll(m.Degraded)
-	m.Fingerprint = cleanText(m.Fingerprint)
+	m.Fingerprint = line(m.Fingerprint)
 	if m.Language == "" {
 		m.Language = klachtdesk.LanguageDutch
 	}

@@ -99,6 +99,14 @@ func (s *AuditService) EventHash(ctx context.Context, id int64) (string, error) 
 	return hash, nil
 }
 
+// sqlInsertEvent appends a sealed event; sqlUpdateAuditHead moves the head
+// of the chain to it.
+const (
+	sqlInsertEvent = `INSERT INTO events (id, complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlUpdateAuditHead = `UPDATE audit_head SET last_event_id = ?, last_hash = ? WHERE id = 1`
+)
+
 // appendEvent seals e onto the end of the chain and stores it, inside the
 // transaction of the change it records. Its ID is allocated from the audit
 // head before sealing, because the hash covers the ID and rows are never
@@ -135,8 +143,7 @@ func appendEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
 		}
 	}
 	e.Seal(prevHash)
-	if _, err := tx.exec(ctx, `INSERT INTO events (id, complaint_id, kind, actor_id, actor, at, before, after, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.exec(ctx, sqlInsertEvent,
 		e.ID, nullID(e.ComplaintID), e.Kind, e.ActorID, e.Actor, formatTime(e.At), string(e.Before), string(e.After), e.PrevHash, e.Hash,
 	); err != nil {
 		return fmt.Errorf("append %s event: %w", e.Kind, err)
@@ -151,7 +158,7 @@ func flushAuditHead(ctx context.Context, tx *Tx) error {
 	if !tx.head.dirty {
 		return nil
 	}
-	if _, err := tx.exec(ctx, `UPDATE audit_head SET last_event_id = ?, last_hash = ? WHERE id = 1`, tx.head.id, tx.head.hash); err != nil {
+	if _, err := tx.exec(ctx, sqlUpdateAuditHead, tx.head.id, tx.head.hash); err != nil {
 		return fmt.Errorf("update audit head: %w", err)
 	}
 	tx.head.dirty = false

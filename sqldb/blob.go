@@ -21,6 +21,8 @@ import (
 // unreferenced blob, never a reference without its blob.
 type blobStore struct {
 	dir string
+	// readOnly refuses put, for a DB opened ReadOnly.
+	readOnly bool
 }
 
 // init creates the store's directories.
@@ -50,6 +52,9 @@ func (s *blobStore) path(sum string) (string, error) {
 // content is durable when put returns: temp file written and fsynced,
 // renamed into place, and the directory fsynced.
 func (s *blobStore) put(r io.Reader) (sum string, size int64, err error) {
+	if s.readOnly {
+		return "", 0, ErrReadOnly
+	}
 	f, err := os.CreateTemp(s.tmpDir(), "blob-*")
 	if err != nil {
 		return "", 0, fmt.Errorf("store blob: %w", err)

@@ -112,7 +112,10 @@ func TestComplaintService_CreateComplaint(t *testing.T) {
 		db := MustOpenDB(t)
 		a := mustCreateComplaint(t, db, newComplaint(testNow.Add(-time.Hour), "Jan@Example.org"))
 		n := newComplaint(testNow.Add(-time.Hour), " jan@example.ORG")
-		n.Complainant.Name, n.Complainant.Phone = "", "06-12345678"
+		// A complainant needs a name; a mail without a display name is named
+		// by its address (klachtdesk.NewComplaintFromMail), which tells the
+		// store no name.
+		n.Complainant.Name, n.Complainant.Phone = n.Complainant.Email, "06-12345678"
 		b := mustCreateComplaint(t, db, n)
 		if a.ComplainantID != b.ComplainantID {
 			t.Errorf("same address, complainants %d and %d", a.ComplainantID, b.ComplainantID)

@@ -35,6 +35,12 @@ type DB struct {
 	// from it, never from the database. Defaults to time.Now.
 	Now func() time.Time
 
+	// ReadOnly, set before Open, opens the database for reading only: no
+	// migration runs, nothing is created in the data folder, and every
+	// write is refused with ErrReadOnly. For the commands that only read,
+	// which then work on a restored backup or a read-only mount too.
+	ReadOnly bool
+
 	db      *sql.DB
 	dsn     string
 	dataDir string
@@ -79,10 +85,14 @@ func NewDB(dataDir, dsn string) *DB {
 func (db *DB) Path() string { return db.path }
 
 // Open checks the data directory, connects, and runs the embedded
-// migrations forward to the newest version.
+// migrations forward to the newest version. With ReadOnly it only connects
+// and checks the schema version (see readonly.go).
 func (db *DB) Open(ctx context.Context) (err error) {
 	if db.dialect == dialectPostgres {
 		return errors.New("open database: PostgreSQL support is not built yet; leave the DSN empty to use SQLite in the data directory")
+	}
+	if db.ReadOnly {
+		return db.openReadOnly(ctx)
 	}
 	if db.dataDir == "" {
 		return errors.New("open database: data directory required")
@@ -216,10 +226,14 @@ type Tx struct {
 
 // BeginTx starts a transaction. On SQLite a read-write transaction takes the
 // write lock at once (_txlock=immediate), so its reads cannot go stale; pass
-// &sql.TxOptions{ReadOnly: true} for one that only reads.
+// &sql.TxOptions{ReadOnly: true} for one that only reads. A DB opened
+// ReadOnly refuses any other with ErrReadOnly.
 func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	if db.db == nil {
 		return nil, errors.New("begin transaction: database not open")
+	}
+	if db.ReadOnly && (opts == nil || !opts.ReadOnly) {
+		return nil, ErrReadOnly
 	}
 	tx, err := db.db.BeginTx(ctx, opts)
 	if err != nil {

@@ -165,12 +165,9 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 	if err != nil {
 		return nil, err
 	}
-	receivedAt := it.ReceivedAt.UTC()
-	if receivedAt.IsZero() || receivedAt.After(env.Now) || receivedAt.Year() < 1990 {
-		// A source's clock that is unset, ahead or absurd: the mail
-		// counts as received now (as a Date header before 1990 does).
-		receivedAt = env.Now
-	}
+	// A source's clock that is unset, ahead or absurd: the mail counts as
+	// received now.
+	receivedAt := klachtdesk.ClampMailClock(it.ReceivedAt, env.Now)
 	match, err := threadMatch(ctx, tx, m, env.Actor)
 	if err != nil {
 		return nil, err
@@ -231,9 +228,8 @@ func (s *IntakeService) take(ctx context.Context, tx *Tx, env klachtdesk.Env, it
 	if msg != nil {
 		messageRow = msg.ID
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, complaint_id, message_row, taken_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.Fingerprint, klachtdesk.Clip(m.MessageID, 1000), rawSum, klachtdesk.Clip(it.Source, 2000), formatTime(receivedAt), klachtdesk.Clip(m.From.Email, 1000),
+	if _, err := tx.exec(ctx, sqlInsertInbound,
+		m.Fingerprint, klachtdesk.Clip(m.MessageID, 1000), rawSum, klachtdesk.Clip(klachtdesk.CleanLine(it.Source), 2000), formatTime(receivedAt), klachtdesk.Clip(m.From.Email, 1000),
 		klachtdesk.Clip(m.Subject, 1000), string(res.Outcome), klachtdesk.Clip(res.Reason, 2000), complaintID, messageRow, formatTime(env.Now)); err != nil {
 		return nil, fmt.Errorf("record mail %s: %w", it.Source, err)
 	}
@@ -262,6 +258,10 @@ func (s *IntakeService) writeMailLetter(ctx context.Context, tx *Tx, env klachtd
 	return writeLetter(ctx, tx, env, s.Letters, c, l, inReplyTo, s.own(env.Settings))
 }
 
+// sqlInsertInbound records what became of a taken mail: its intake log row.
+const sqlInsertInbound = `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, complaint_id, message_row, taken_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // Quarantine keeps a mail that could not be processed: its raw bytes and an
 // inbound row with outcome "error" and the reason, so that the source can let
 // go of it and the mails behind it are not blocked. Taking the same mail
@@ -287,16 +287,14 @@ func (s *IntakeService) Quarantine(ctx context.Context, in klachtdesk.IncomingMa
 	if err != nil {
 		return err
 	}
-	if receivedAt.IsZero() || receivedAt.After(tx.now) {
-		receivedAt = tx.now
-	}
+	receivedAt = klachtdesk.ClampMailClock(receivedAt, tx.now)
 	if fingerprint == "" {
 		fingerprint = sum
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO inbound (fingerprint, message_id, raw_sha256, source, received_at, from_addr, subject, outcome, reason, taken_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'error', ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
-		fingerprint, klachtdesk.Clip(validText(messageID), 1000), sum, klachtdesk.Clip(source, 2000), formatTime(receivedAt), klachtdesk.Clip(validText(from), 1000),
-		klachtdesk.Clip(validText(subject), 1000), klachtdesk.Clip(validText(reason), 2000), formatTime(tx.now)); err != nil {
+		fingerprint, klachtdesk.Clip(klachtdesk.CleanLine(messageID), 1000), sum, klachtdesk.Clip(klachtdesk.CleanLine(source), 2000), formatTime(receivedAt), klachtdesk.Clip(klachtdesk.CleanLine(from), 1000),
+		klachtdesk.Clip(klachtdesk.CleanLine(subject), 1000), klachtdesk.Clip(klachtdesk.CleanText(reason), 2000), formatTime(tx.now)); err != nil {
 		return fmt.Errorf("quarantine %s: %w", source, err)
 	}
 	return tx.Commit()
@@ -393,6 +391,10 @@ func (s *IntakeService) storeMessage(ctx context.Context, tx *Tx, env klachtdesk
 	return msg, nil
 }
 
+// sqlInsertMessage stores a message; its id comes from the database.
+const sqlInsertMessage = `INSERT INTO messages (complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at, quoted, html, auto, unverified)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // insertMessage writes m (Validate first) and its attachments' metadata on
 // complaint m.ComplaintID with a message_added event. A Message-ID already
 // stored on the complaint (a sender reusing one for a different mail) is
@@ -420,8 +422,7 @@ func insertMessage(ctx context.Context, tx *Tx, m *klachtdesk.Message, atts []*k
 		}
 	}
 	var err error
-	m.ID, err = tx.insert(ctx, `INSERT INTO messages (complaint_id, direction, channel, message_id, from_addr, to_addr, subject, text, raw_sha256, at, quoted, html, auto, unverified)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	m.ID, err = tx.insert(ctx, sqlInsertMessage,
 		m.ComplaintID, string(m.Direction), string(m.Channel), messageID, m.From, m.To,
 		m.Subject, m.Text, m.RawSHA256, formatTime(m.At), m.Quoted, m.HTML, string(m.Auto), boolInt(m.Unverified))
 	if err != nil {
@@ -445,6 +446,9 @@ func insertMessage(ctx context.Context, tx *Tx, m *klachtdesk.Message, atts []*k
 	})
 }
 
+// sqlInsertBlob stores a small content in the blobs table, once.
+const sqlInsertBlob = `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
+
 // putBlobTx stores content in the blobs table inside tx, or, when it is
 // too large for that, checks that the blob store already holds it (the
 // caller put it there before the transaction). It returns the SHA-256.
@@ -461,8 +465,7 @@ func putBlobTx(ctx context.Context, tx *Tx, content []byte) (string, error) {
 		}
 		return sum, nil
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
-		sum, len(content), content); err != nil {
+	if _, err := tx.exec(ctx, sqlInsertBlob, sum, len(content), content); err != nil {
 		return "", fmt.Errorf("store blob %s: %w", sum, err)
 	}
 	return sum, nil
@@ -491,7 +494,7 @@ func markUndeliverable(ctx context.Context, tx *Tx, env klachtdesk.Env, c *klach
 	if len(addrs) == 0 && c != nil && c.Complainant != nil && c.Complainant.Email != "" {
 		addrs = []string{c.Complainant.Email}
 	}
-	reason := klachtdesk.Clip(validText(firstLine(m.NewText, m.Text, m.Subject)), 500)
+	reason := klachtdesk.Clip(klachtdesk.CleanLine(firstLine(m.NewText, m.Text, m.Subject)), 500)
 	for i, a := range addrs {
 		if i == 20 {
 			break
@@ -529,11 +532,6 @@ func firstLine(texts ...string) string {
 		}
 	}
 	return ""
-}
-
-// validText makes s valid UTF-8 without NUL bytes.
-func validText(s string) string {
-	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 var _ klachtdesk.QuarantineService = (*IntakeService)(nil)

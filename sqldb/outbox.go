@@ -69,8 +69,7 @@ func writeLetter(ctx context.Context, tx *Tx, env klachtdesk.Env, w klachtdesk.L
 	if err := insertMessage(ctx, tx, msg, nil, env.Actor, c.Reference); err != nil {
 		return err
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO outbox (complaint_id, message_row, kind, to_key, in_reply_to, automatic, state, reason, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.exec(ctx, sqlInsertOutbox,
 		c.ID, msg.ID, string(l.Kind), key, klachtdesk.Clip(inReplyTo, 998), boolInt(l.Kind.Automatic()), string(state), reason, formatTime(env.Now), formatTime(env.Now)); err != nil {
 		return fmt.Errorf("queue %s letter for %s: %w", l.Kind, c.Reference, err)
 	}
@@ -90,6 +89,10 @@ func lastLetterAt(ctx context.Context, tx *Tx, complaintID int64) (time.Time, er
 	}
 	return at, nil
 }
+
+// sqlInsertOutbox queues a stored letter for delivery.
+const sqlInsertOutbox = `INSERT INTO outbox (complaint_id, message_row, kind, to_key, in_reply_to, automatic, state, reason, next_attempt_at, created_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // addressHistory is what loop protection needs to know of an address.
 func addressHistory(ctx context.Context, tx *Tx, key string, env klachtdesk.Env) (klachtdesk.AddressHistory, error) {
@@ -328,7 +331,7 @@ func (s *OutboxService) finish(ctx context.Context, id int64, state klachtdesk.L
 // letter already finished (another worker, or a resend after a crash) is
 // left as it is.
 func finishLetter(ctx context.Context, tx *Tx, u *klachtdesk.User, id int64, state klachtdesk.LetterState, reason string) error {
-	reason = klachtdesk.Clip(validText(reason), 2000)
+	reason = klachtdesk.Clip(klachtdesk.CleanText(reason), 2000)
 	var complaintID, messageRow int64
 	err := tx.queryRow(ctx, `UPDATE outbox SET state = ?, reason = '', last_error = ?, sent_at = ?
 		WHERE id = ? AND state = 'queued' RETURNING complaint_id, message_row`,
@@ -363,7 +366,7 @@ func (s *OutboxService) LetterRetry(ctx context.Context, id int64, reason string
 	}
 	defer tx.Rollback()
 	if _, err := tx.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'queued'`,
-		formatTime(next), klachtdesk.Clip(validText(reason), 2000), id); err != nil {
+		formatTime(next), klachtdesk.Clip(klachtdesk.CleanText(reason), 2000), id); err != nil {
 		return fmt.Errorf("retry letter %d: %w", id, err)
 	}
 	return tx.Commit()

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/klachtdesk/klachtdesk"
@@ -26,43 +25,6 @@ import (
 // the complaint deletes the key, after which the sealed values read as null.
 // The hash covers the sealed bytes, so the chain verifies before and after.
 
-// complainantSealedFields are the complainant's contact data inside a
-// complainant_updated event: sealed with the key of the complaint that
-// carried the change.
-var complainantSealedFields = []string{
-	"complainant.name", "complainant.email", "complainant.postal_address",
-	"complainant.phone", "complainant.customer_number",
-}
-
-// sealedFields names the values the store seals in events of kind: top-level
-// keys of Before and After, or "object.key" one level down.
-func sealedFields(kind string) []string {
-	switch {
-	case kind == klachtdesk.EventComplainantUpdated:
-		return complainantSealedFields
-	case kind == klachtdesk.EventComplainantAnonymised:
-		return nil // holds the complainant's ID and the anonymised values only
-	case kind == klachtdesk.EventMessageAdded, kind == klachtdesk.EventLetterRewritten:
-		return messageSealedFields
-	case kind == klachtdesk.EventUndeliverable:
-		return []string{"address", "reason"}
-	case kind == klachtdesk.EventLetterFailed, kind == klachtdesk.EventLetterHeld:
-		return []string{"reason"} // an SMTP reply or hold reason names the address
-	case klachtdesk.IsComplaintChange(kind):
-		return complaintSealedFields
-	}
-	return nil
-}
-
-// complaintSealedFields are the personal fields of a complaint change plus the
-// note of a Noted action (a reason or question in the staff's own words).
-var complaintSealedFields = append(slices.Clone(klachtdesk.PersonalFields), klachtdesk.EventNoteKey)
-
-// messageSealedFields are the personal parts of a message_added event: the
-// subject and the attachments (their file names say who and what). The text
-// is in the event only as its SHA-256.
-var messageSealedFields = []string{"message.subject", "message.attachments"}
-
 // complaintKeySize is the AES-256 key length.
 const complaintKeySize = 32
 
@@ -70,13 +32,15 @@ const complaintKeySize = 32
 // read or made; a nil cipher records that the complaint has no key.
 type complaintKeys map[int64]cipher.AEAD
 
+// sqlInsertComplaintKey stores a complaint's key.
+const sqlInsertComplaintKey = `INSERT INTO complaint_keys (complaint_id, key) VALUES (?, ?)`
+
 // newComplaintKey makes and stores the random key of a newly registered
 // complaint, inside its registering transaction.
 func newComplaintKey(ctx context.Context, tx *Tx, complaintID int64) (cipher.AEAD, error) {
 	key := make([]byte, complaintKeySize)
 	rand.Read(key) // crypto/rand.Read never fails
-	if _, err := tx.exec(ctx, `INSERT INTO complaint_keys (complaint_id, key) VALUES (?, ?)`,
-		complaintID, hex.EncodeToString(key)); err != nil {
+	if _, err := tx.exec(ctx, sqlInsertComplaintKey, complaintID, hex.EncodeToString(key)); err != nil {
 		return nil, fmt.Errorf("store key of complaint %d: %w", complaintID, err)
 	}
 	aead, err := newAEAD(key)
@@ -190,7 +154,7 @@ func (db *DB) addMissingComplaintKeys(ctx context.Context) error {
 // read only when there is something to seal. A complaint without a key was
 // anonymised: nothing personal may be written about it any more.
 func sealEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
-	fields := sealedFields(e.Kind)
+	fields := klachtdesk.PersonalEventFields(e.Kind)
 	if len(fields) == 0 {
 		return nil
 	}
