@@ -86,6 +86,7 @@ func TestPersonalEventFields(t *testing.T) {
 		{kd.EventComplainantUpdated, []string{"complainant.name", "complainant.email", "complainant.postal_address", "complainant.phone", "complainant.customer_number"}},
 		{kd.EventComplainantAnonymised, nil},
 		{kd.EventMessageAdded, []string{"message.subject", "message.attachments"}},
+		{kd.EventLetterRewritten, []string{"message.subject", "message.attachments"}},
 		{kd.EventUndeliverable, []string{"address", "reason"}},
 		{kd.EventLetterFailed, []string{"reason"}},
 		{kd.EventLetterHeld, []string{"reason"}},
