@@ -25,6 +25,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/cli"
 	_ "modernc.org/sqlite" // driver "sqlite", to tamper with the audit trail
 )
 
@@ -162,7 +163,7 @@ func TestServe(t *testing.T) {
 		}
 	}
 	match := passwordRE.FindStringSubmatch(out)
-	if match == nil || len(match[1]) != 20 || strings.Trim(match[1], passwordAlphabet) != "" {
+	if match == nil || len(match[1]) != 20 || strings.Trim(match[1], cli.PasswordAlphabet) != "" {
 		t.Errorf("password %q: want 20 characters of the unambiguous alphabet", match)
 	}
 	if _, err := m.UserService.Authenticate(context.Background(), "admin", match[1]); err != nil {
@@ -341,9 +342,10 @@ func TestHelpAndVersion(t *testing.T) {
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("-h: %+v", r)
 	}
-	for _, c := range commands {
-		if !strings.Contains(r.stdout, c.name) {
-			t.Errorf("usage lacks %q", c.name)
+	tm, _, _ := newTestMain(nil, "")
+	for _, c := range tm.newApp().Commands() {
+		if !strings.Contains(r.stdout, c.Name) {
+			t.Errorf("usage lacks %q", c.Name)
 		}
 	}
 	r = run(t, nil, "", "complaint", "add", "-h")
@@ -375,7 +377,7 @@ type showJSON struct {
 	Deadlines   map[string]klachtdesk.Deadline `json:"deadlines"`
 	Overdue     bool                           `json:"overdue"`
 	Events      []klachtdesk.Event             `json:"events"`
-	Messages    []messageView                  `json:"messages"`
+	Messages    []cli.MessageView              `json:"messages"`
 }
 
 func show(t *testing.T, dir, ref string) showJSON {
