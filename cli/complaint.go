@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -122,7 +121,7 @@ func (a *App) runComplaintAdd(ctx context.Context) error {
 	case useJSON && a.complaintFlagsGiven():
 		return Usagef("complaint add: give the complaint as flags or as JSON on standard input, not both")
 	case useJSON:
-		if n, err = a.readNewComplaintJSON(); err != nil {
+		if n, err = a.readNewComplaintJSON(settings.Location()); err != nil {
 			return err
 		}
 	case !a.complaintFlagsGiven():
@@ -171,36 +170,6 @@ func (a *App) complaintFlagsGiven() bool {
 	return f.consumer || f.business
 }
 
-// readNewComplaintJSON decodes one JSON object shaped like
-// klachtdesk.NewComplaint from standard input.
-func (a *App) readNewComplaintJSON() (*klachtdesk.NewComplaint, error) {
-	if a.opts.complaint.concerned != "" {
-		return nil, Usagef("complaint add: with JSON, give concerned_employees as user IDs in the object")
-	}
-	dec := json.NewDecoder(io.LimitReader(a.Stdin, 16<<20))
-	dec.DisallowUnknownFields()
-	var n klachtdesk.NewComplaint
-	if err := dec.Decode(&n); errors.Is(err, io.EOF) {
-		return nil, errors.New("no complaint on standard input: expected a JSON object (run 'klachtdesk complaint add -h' for its shape)")
-	} else if err != nil {
-		return nil, fmt.Errorf("the complaint on standard input is not valid JSON: %s", jsonErrorText(err))
-	}
-	if dec.More() {
-		return nil, errors.New("standard input holds more than one JSON value: give one complaint object")
-	}
-	return &n, nil
-}
-
-// jsonErrorText is a JSON decoding error without the package's prefix; a
-// domain error inside (a bad date) keeps only its message.
-func jsonErrorText(err error) string {
-	var e *klachtdesk.Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
-}
-
 // newComplaint builds a new complaint from the flags.
 func (f *complaintFlags) newComplaint(s klachtdesk.Settings) (*klachtdesk.NewComplaint, error) {
 	n := &klachtdesk.NewComplaint{
@@ -233,7 +202,7 @@ func (f *complaintFlags) newComplaint(s klachtdesk.Settings) (*klachtdesk.NewCom
 		return nil, Usagef("complaint add: say whether the complainant is a consumer or a business (--consumer or --business)")
 	}
 	if f.received != "" {
-		t, err := parseReceived(f.received, s.Location())
+		t, err := parseReceived("--received", f.received, s.Location())
 		if err != nil {
 			return nil, err
 		}
@@ -249,16 +218,17 @@ func (f *complaintFlags) newComplaint(s klachtdesk.Settings) (*klachtdesk.NewCom
 	return n, nil
 }
 
-// parseReceived reads an RFC 3339 instant, or a date meaning noon in loc (a
-// letter is recorded by its delivery day, not its hour).
-func parseReceived(s string, loc *time.Location) (time.Time, error) {
+// parseReceived reads the value s of field name: an RFC 3339 instant, or a
+// date meaning noon in loc (a letter is recorded by its delivery day, not
+// its hour).
+func parseReceived(name, s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
 	if d, err := klachtdesk.ParseDate(s); err == nil {
 		return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, loc), nil
 	}
-	return time.Time{}, klachtdesk.Errorf(klachtdesk.EINVALID, "received %q is neither an RFC 3339 instant (2026-11-20T10:15:00+01:00) nor a date (2026-11-20)", s)
+	return time.Time{}, klachtdesk.Errorf(klachtdesk.EINVALID, "%s %q is neither an RFC 3339 instant (2026-11-20T10:15:00+01:00) nor a date (2026-11-20)", name, s)
 }
 
 // complaintListCommand prints the complaints register.

@@ -108,7 +108,9 @@ func (s *fakeStore) Authenticate(ctx context.Context, username, password string)
 
 func (s *fakeStore) CountUsers(ctx context.Context) (int, error) { return len(s.users), nil }
 
-func (s *fakeStore) Settings(ctx context.Context) (klachtdesk.Settings, error) { return s.settings, nil }
+func (s *fakeStore) Settings(ctx context.Context) (klachtdesk.Settings, error) {
+	return s.settings, nil
+}
 
 func (s *fakeStore) SetSetting(ctx context.Context, key, value string) (klachtdesk.Settings, error) {
 	next := s.settings
