@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -227,27 +228,60 @@ func isHelpFlag(s string) bool {
 
 // parseInterspersed parses flags that may stand before, between or after the
 // positional arguments ("user add alice --role admin"), which the flag
-// package alone stops at. Everything after "--" is positional.
+// package alone stops at. Everything after "--" is positional, and so is a
+// negative number ("settings set answer.term_days -5") unless it is the
+// value of the flag before it.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
-		before := len(args)
-		if err := fs.Parse(args); err != nil {
+		n := negativeNumberAt(fs, args)
+		if err := fs.Parse(args[:n]); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
 		// The flag package stops at the first non-flag, or consumes a "--"
 		// and stops after it; tell the two apart by what it left.
-		consumed := args[:before-len(rest)]
+		consumed := args[:n-len(rest)]
 		if len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
-			return append(positional, rest...), nil
+			return slices.Concat(positional, rest, args[n:]), nil
 		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
+		switch {
+		case len(rest) > 0:
+			positional = append(positional, rest[0])
+			args = slices.Concat(rest[1:], args[n:])
+		case n < len(args):
+			positional = append(positional, args[n])
+			args = args[n+1:]
+		default:
+			return positional, nil
+		}
 	}
+}
+
+// negativeNumberAt returns the index of the first argument that is a
+// negative number standing on its own, not as the value of a flag before
+// it; len(args) when there is none before the end or a "--".
+func negativeNumberAt(fs *flag.FlagSet, args []string) int {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case arg == "--":
+			return len(args)
+		case len(arg) > 1 && arg[0] == '-' && (arg[1] >= '0' && arg[1] <= '9' || arg[1] == '.'):
+			return i
+		case len(arg) < 2 || arg[0] != '-' || strings.Contains(arg, "="):
+			continue
+		}
+		f := fs.Lookup(strings.TrimLeft(arg, "-"))
+		if f == nil {
+			continue // fs.Parse reports it
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		i++ // the flag's value, whatever it looks like
+	}
+	return len(args)
 }
 
 // usage returns the top-level usage text.

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/klachtdesk/klachtdesk"
 )
@@ -66,7 +68,10 @@ moves a deadline already computed. "klachtdesk settings get" lists the keys.
 		Run: func(ctx context.Context) error {
 			key, value := a.Args[0], a.Args[1]
 			s, err := a.SettingsService.SetSetting(ctx, key, value)
-			if err != nil {
+			if e := (*klachtdesk.Error)(nil); errors.As(err, &e) && !strings.Contains(e.Message, key) {
+				// Say which setting refused the value, as the others do.
+				return klachtdesk.Errorf(e.Code, "setting %s: %s", key, e.Message)
+			} else if err != nil {
 				return fmt.Errorf("set %s: %w", key, err)
 			}
 			v, _ := s.Get(key)

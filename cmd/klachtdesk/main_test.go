@@ -588,6 +588,7 @@ func TestSettings(t *testing.T) {
 		{"bad boolean", []string{"set", "calendar.good_friday_off", "maybe"}, 1, []string{"true, false"}},
 		{"unknown key on get", []string{"get", "nope"}, 1, []string{"settings are:", "org.name"}},
 		{"set without value", []string{"set", "answer.roll"}, 2, []string{"KEY and VALUE"}},
+		{"negative number", []string{"set", "answer.term_days", "-5"}, 1, []string{"setting answer.term_days", "from 1 to 90", `not "-5"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
