@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -58,5 +59,13 @@ func TestSettingsSetNegative(t *testing.T) {
 	}
 	if out := mustRun(t, s, "settings", "set", "answer.term_days", "21"); out != "answer.term_days = 21\n" {
 		t.Errorf("settings set = %q", out)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	a, stdout, _ := newTestApp(newFakeStore(), "")
+	a.Version = "1.2.3"
+	if r := execute(t, a, "version"); r.code != 0 || stdout.String() != "klachtdesk 1.2.3 ("+runtime.Version()+" "+runtime.GOOS+"/"+runtime.GOARCH+")\n" {
+		t.Errorf("version = %+v", r)
 	}
 }

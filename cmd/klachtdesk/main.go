@@ -17,6 +17,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -278,6 +279,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.Logger == nil {
 		m.Logger = newLogger(m.Stderr, m.Config.LogFormat, m.Config.LogLevel)
+	}
+	if m.cmd.Config&cli.ConfigAddr != 0 {
+		// A server's log starts with what runs: which release, built with
+		// which Go (the toolchain decides which known vulnerabilities it has).
+		m.Logger.Info("klachtdesk starting", "version", version, "go", runtime.Version(), "platform", runtime.GOOS+"/"+runtime.GOARCH)
 	}
 	if m.cmd.Store != cli.StoreNone {
 		if err := m.openStore(ctx, m.cmd.Store == cli.StoreWrite); err != nil {

@@ -186,6 +186,16 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// TestServeLogsGoVersion: the first log line of serve names the release
+// and the Go toolchain it was built with.
+func TestServeLogsGoVersion(t *testing.T) {
+	_, _, stderr, _ := startServe(t, t.TempDir())
+	first, _, _ := strings.Cut(stderr.String(), "\n")
+	if !strings.Contains(first, "go="+runtime.Version()) || !strings.Contains(first, "version=dev") {
+		t.Errorf("first log line %q does not name the Go version %s", first, runtime.Version())
+	}
+}
+
 func TestServeGracefulShutdown(t *testing.T) {
 	m, _, stderr, cancel := startServe(t, t.TempDir())
 	addr := strings.TrimSuffix(strings.TrimPrefix(m.URL(), "http://"), "/")
