@@ -38,9 +38,9 @@ migration and prints the schema version. serve does the same at start.
 		Run: func(ctx context.Context) error {
 			v, err := a.Schema.SchemaVersion(ctx)
 			if err != nil {
-				return fmt.Errorf("read schema version: %w", err)
+				return a.Errorf(mReadSchema, err)
 			}
-			_, err = fmt.Fprintf(a.Stdout, "schema version %d\n", v)
+			err = a.printf(a.Stdout, mSchemaVersion, v)
 			return err
 		},
 	}
@@ -81,24 +81,24 @@ func (a *App) runAuditVerify(ctx context.Context) error {
 	}
 	report, err := a.AuditService.VerifyAudit(ctx)
 	if err != nil {
-		return fmt.Errorf("verify audit trail: %w", err)
+		return a.Errorf(mVerifyAudit, err)
 	}
 	if report.Break != nil {
-		fmt.Fprintf(a.Stdout, "audit trail BROKEN at event %d: %s\n", report.Break.EventID, OneLine(report.Break.Reason))
+		a.printf(a.Stdout, mAuditBroken, report.Break.EventID, OneLine(report.Break.Reason))
 		return &exitError{code: 1, silent: true}
 	}
 	if anchorID != 0 {
 		hash, err := a.AuditService.EventHash(ctx, anchorID)
 		if klachtdesk.ErrorCode(err) == klachtdesk.ENOTFOUND || err == nil && hash != anchorHash {
-			fmt.Fprintf(a.Stdout, "audit trail BROKEN at event %d: it does not match the recorded anchor: the trail was rewritten\n", anchorID)
+			a.printf(a.Stdout, mAnchorMismatch, anchorID)
 			return &exitError{code: 1, silent: true}
 		} else if err != nil {
 			return err
 		}
 	}
-	if _, err := fmt.Fprintf(a.Stdout, "audit trail intact: %d events\n", report.Events); err != nil || report.LastID == 0 {
+	if err := a.printf(a.Stdout, mAuditIntact, report.Events); err != nil || report.LastID == 0 {
 		return err
 	}
-	_, err = fmt.Fprintf(a.Stdout, "anchor: %s\n", report.Anchor())
+	err = a.printf(a.Stdout, mAnchor, report.Anchor())
 	return err
 }

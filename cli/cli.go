@@ -38,6 +38,9 @@ type App struct {
 	// device.
 	StderrIsTerminal func() bool
 
+	// Lang is the language the command line speaks.
+	Lang Language
+
 	// Logger receives the few events worth a log line (the first
 	// administrator created).
 	Logger *slog.Logger
@@ -165,7 +168,7 @@ func (a *App) Lookup(name string) *Command {
 // error for a wrong command line.
 func (a *App) Parse(args []string, define func(*Command, *flag.FlagSet), apply func(*flag.FlagSet) error) (*Command, error) {
 	if len(args) == 0 {
-		return nil, Usagef("no command given (run 'klachtdesk -h' for the list of commands)")
+		return nil, a.Usagef(mNoCommand)
 	}
 	name := args[0]
 	switch name {
@@ -180,14 +183,14 @@ func (a *App) Parse(args []string, define func(*Command, *flag.FlagSet), apply f
 				fmt.Fprint(a.Stdout, a.groupUsage(name, help))
 				return nil, flag.ErrHelp
 			}
-			return nil, Usagef("%s needs a sub-command: %s (run 'klachtdesk %s -h')", name, strings.TrimPrefix(help[strings.Index(help, ":")+1:], " "), name)
+			return nil, a.Usagef(mNeedsSub, name, strings.TrimPrefix(help[strings.Index(help, ":")+1:], " "), name)
 		}
 		name += " " + rest[0]
 		rest = rest[1:]
 	}
 	c := a.Lookup(name)
 	if c == nil {
-		return nil, Usagef("unknown command %q (run 'klachtdesk -h' for the list of commands)", name)
+		return nil, a.Usagef(mUnknownCommand, name)
 	}
 
 	fs := flag.NewFlagSet("klachtdesk "+c.Name, flag.ContinueOnError)
@@ -206,7 +209,7 @@ func (a *App) Parse(args []string, define func(*Command, *flag.FlagSet), apply f
 		fmt.Fprint(a.Stdout, commandUsage(c, fs))
 		return nil, flag.ErrHelp
 	} else if err != nil {
-		return nil, Usagef("%s: %v (run 'klachtdesk %s -h' for usage)", c.Name, err, c.Name)
+		return nil, a.Usagef(mBadFlags, c.Name, a.flagError(err), c.Name)
 	}
 	if apply != nil {
 		if err := apply(fs); err != nil {
@@ -217,7 +220,7 @@ func (a *App) Parse(args []string, define func(*Command, *flag.FlagSet), apply f
 	if c.CheckArgs != nil {
 		return c, c.CheckArgs(positional)
 	} else if len(positional) > 0 {
-		return c, Usagef("%s takes no arguments, got %q (run 'klachtdesk %s -h' for usage)", c.Name, positional[0], c.Name)
+		return c, a.Usagef(mNoArguments, c.Name, positional[0], c.Name)
 	}
 	return c, nil
 }
@@ -304,6 +307,9 @@ Every command takes these flags (a flag wins over its environment variable):
   --log-format F     text or json (KLACHTDESK_LOG_FORMAT, default text)
   --log-level L      debug, info, warn or error (KLACHTDESK_LOG_LEVEL, default info)
 
+Messages are in English, or in Dutch when KLACHTDESK_LANG is nl or, without
+it, the locale is Dutch (LC_ALL, LC_MESSAGES or LANG such as nl_NL.UTF-8).
+
 Run "klachtdesk COMMAND -h" for the flags of one command.
 Exit status: 0 success, 1 failure, 2 wrong command line.
 `)
@@ -331,7 +337,7 @@ func commandUsage(c *Command, fs *flag.FlagSet) string {
 	fs.SetOutput(&b)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
-	b.WriteString("\nEnvironment: KLACHTDESK_DATA, KLACHTDESK_DB (or KLACHTDESK_DB_FILE), KLACHTDESK_LOG_FORMAT,\nKLACHTDESK_LOG_LEVEL")
+	b.WriteString("\nEnvironment: KLACHTDESK_DATA, KLACHTDESK_DB (or KLACHTDESK_DB_FILE), KLACHTDESK_LOG_FORMAT,\nKLACHTDESK_LOG_LEVEL, KLACHTDESK_LANG (nl or en)")
 	if fs.Lookup("addr") != nil {
 		b.WriteString(", KLACHTDESK_ADDR")
 	}
@@ -339,14 +345,27 @@ func commandUsage(c *Command, fs *flag.FlagSet) string {
 	return b.String()
 }
 
+// flagError words an error of the flag package in the command line's
+// language.
+func (a *App) flagError(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return a.Sprintf(mUnknownFlag, name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return a.Sprintf(mFlagNeedsValue, name)
+	}
+	return msg
+}
+
 // oneArg checks that a command got exactly one positional argument.
-func oneArg(command, name string) func(args []string) error {
+func (a *App) oneArg(command, name string) func(args []string) error {
 	return func(args []string) error {
 		switch {
 		case len(args) == 0:
-			return Usagef("%s needs %s (run 'klachtdesk %s -h' for usage)", command, name, command)
+			return a.Usagef(mNeedsArg, command, name, command)
 		case len(args) > 1:
-			return Usagef("%s takes one %s, got %d arguments (run 'klachtdesk %s -h' for usage)", command, name, len(args), command)
+			return a.Usagef(mOneArg, command, name, len(args), command)
 		}
 		return nil
 	}
@@ -357,7 +376,9 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
-// Usagef returns a *UsageError with a formatted message.
+// Usagef returns a *UsageError with a formatted message, untranslated;
+// App.Usagef gives a message of the catalogue in the command line's
+// language.
 func Usagef(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }

@@ -100,7 +100,7 @@ other).
 				return nil
 			}
 			if len(args) > 0 {
-				return Usagef("complaint add takes no arguments but \"-\", got %q (run 'klachtdesk complaint add -h')", args[0])
+				return a.Usagef(mAddArgs, args[0])
 			}
 			return nil
 		},
@@ -112,22 +112,22 @@ other).
 func (a *App) runComplaintAdd(ctx context.Context) error {
 	settings, err := a.SettingsService.Settings(ctx)
 	if err != nil {
-		return fmt.Errorf("read settings: %w", err)
+		return a.Errorf(mReadSettings, err)
 	}
 	f := &a.opts.complaint
 	var n *klachtdesk.NewComplaint
 	useJSON := f.json || (!a.complaintFlagsGiven() && !a.stdinIsTerminal())
 	switch {
 	case useJSON && a.complaintFlagsGiven():
-		return Usagef("complaint add: give the complaint as flags or as JSON on standard input, not both")
+		return a.Usagef(mFlagsAndJSON)
 	case useJSON:
 		if n, err = a.readNewComplaintJSON(settings.Location()); err != nil {
 			return err
 		}
 	case !a.complaintFlagsGiven():
-		return Usagef("complaint add: give the complaint as flags or as JSON on standard input (run 'klachtdesk complaint add -h')")
+		return a.Usagef(mNoComplaint)
 	default:
-		if n, err = f.newComplaint(settings); err != nil {
+		if n, err = a.newComplaint(f, settings); err != nil {
 			return err
 		}
 	}
@@ -141,17 +141,17 @@ func (a *App) runComplaintAdd(ctx context.Context) error {
 		for _, name := range strings.Split(f.concerned, ",") {
 			u, err := a.UserService.FindUserByUsername(ctx, strings.TrimSpace(name))
 			if err != nil {
-				return fmt.Errorf("concerned employee %s: %w", strings.TrimSpace(name), err)
+				return a.Errorf(mConcerned, strings.TrimSpace(name), err)
 			}
 			n.ConcernedEmployees = append(n.ConcernedEmployees, u.ID)
 		}
 	}
 	c, err := a.ComplaintService.CreateComplaint(ctx, n)
 	if err != nil {
-		return fmt.Errorf("register complaint: %w", err)
+		return a.Errorf(mRegister, err)
 	}
 	if c.LateNotice {
-		fmt.Fprintf(a.Stderr, "warning: %s is a consumer's product defect reported more than %d months after its discovery (BW 7:23 late notice)\n", c.Reference, settings.LateNoticeMonths)
+		a.printf(a.Stderr, mLateNotice, c.Reference, settings.LateNoticeMonths)
 	}
 	_, err = fmt.Fprintln(a.Stdout, c.Reference)
 	return err
@@ -171,7 +171,7 @@ func (a *App) complaintFlagsGiven() bool {
 }
 
 // newComplaint builds a new complaint from the flags.
-func (f *complaintFlags) newComplaint(s klachtdesk.Settings) (*klachtdesk.NewComplaint, error) {
+func (a *App) newComplaint(f *complaintFlags, s klachtdesk.Settings) (*klachtdesk.NewComplaint, error) {
 	n := &klachtdesk.NewComplaint{
 		Channel: klachtdesk.Channel(f.channel),
 		Complainant: klachtdesk.Complainant{
@@ -193,16 +193,16 @@ func (f *complaintFlags) newComplaint(s klachtdesk.Settings) (*klachtdesk.NewCom
 	}
 	switch {
 	case f.consumer && f.business:
-		return nil, Usagef("complaint add: give --consumer or --business, not both")
+		return nil, a.Usagef(mConsumerAndBiz)
 	case f.consumer:
 		n.Complainant.Type = klachtdesk.Consumer
 	case f.business:
 		n.Complainant.Type = klachtdesk.Business
 	default:
-		return nil, Usagef("complaint add: say whether the complainant is a consumer or a business (--consumer or --business)")
+		return nil, a.Usagef(mNoCustomerType)
 	}
 	if f.received != "" {
-		t, err := parseReceived("--received", f.received, s.Location())
+		t, err := a.parseReceived("--received", f.received, s.Location())
 		if err != nil {
 			return nil, err
 		}
@@ -221,14 +221,14 @@ func (f *complaintFlags) newComplaint(s klachtdesk.Settings) (*klachtdesk.NewCom
 // parseReceived reads the value s of field name: an RFC 3339 instant, or a
 // date meaning noon in loc (a letter is recorded by its delivery day, not
 // its hour).
-func parseReceived(name, s string, loc *time.Location) (time.Time, error) {
+func (a *App) parseReceived(name, s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
 	if d, err := klachtdesk.ParseDate(s); err == nil {
 		return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, loc), nil
 	}
-	return time.Time{}, klachtdesk.Errorf(klachtdesk.EINVALID, "%s %q is neither an RFC 3339 instant (2026-11-20T10:15:00+01:00) nor a date (2026-11-20)", name, s)
+	return time.Time{}, klachtdesk.Errorf(klachtdesk.EINVALID, "%s", a.Sprintf(mBadReceived, name, s))
 }
 
 // complaintListCommand prints the complaints register.
@@ -279,7 +279,7 @@ func (a *App) runComplaintList(ctx context.Context) error {
 		}
 		return nil
 	}
-	return writeRegister(a.Stdout, list, total, today)
+	return a.writeRegister(a.Stdout, list, total, today)
 }
 
 // registerFilter is the filter the flags of complaint list ask for.
@@ -288,9 +288,9 @@ func (a *App) registerFilter() (klachtdesk.ComplaintFilter, error) {
 	filter := klachtdesk.ComplaintFilter{Limit: o.limit}
 	switch {
 	case o.limit < 0:
-		return filter, Usagef("--limit must be 0 or more")
+		return filter, a.Usagef(mLimit)
 	case o.open && o.closed:
-		return filter, Usagef("--open and --closed exclude each other")
+		return filter, a.Usagef(mOpenClosed)
 	case o.open || o.closed:
 		open := o.open
 		filter.Open = &open
@@ -302,7 +302,7 @@ func (a *App) registerFilter() (klachtdesk.ComplaintFilter, error) {
 			for i, s := range klachtdesk.States {
 				names[i] = string(s)
 			}
-			return filter, Usagef("--state must be one of %s, not %q", strings.Join(names, ", "), o.state)
+			return filter, a.Usagef(mBadState, strings.Join(names, ", "), o.state)
 		}
 	}
 	return filter, nil
@@ -310,9 +310,9 @@ func (a *App) registerFilter() (klachtdesk.ComplaintFilter, error) {
 
 // writeRegister prints the register table of complaint list: list is a page
 // of total complaints.
-func writeRegister(w io.Writer, list []*klachtdesk.Complaint, total int, today klachtdesk.Date) error {
+func (a *App) writeRegister(w io.Writer, list []*klachtdesk.Complaint, total int, today klachtdesk.Date) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "REFERENCE\tRECEIVED\tSTATE\tKIND\tROUTE\tDUE\tFLAGS\tCOMPLAINANT")
+	fmt.Fprintln(tw, a.Sprintf(mRegisterHeader))
 	for _, c := range list {
 		l := registerLine(c, today)
 		state := string(c.State)
@@ -326,8 +326,7 @@ func writeRegister(w io.Writer, list []*klachtdesk.Complaint, total int, today k
 		return err
 	}
 	if len(list) < total {
-		_, err := fmt.Fprintf(w, "(%d of %d complaints; --limit 0 shows all)\n", len(list), total)
-		return err
+		return a.printf(w, mRegisterCut, len(list), total)
 	}
 	return nil
 }

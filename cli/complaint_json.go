@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -31,39 +30,39 @@ type newComplaintJSON struct {
 // noon in loc.
 func (a *App) readNewComplaintJSON(loc *time.Location) (*klachtdesk.NewComplaint, error) {
 	if a.opts.complaint.concerned != "" {
-		return nil, Usagef("complaint add: with JSON, give concerned_employees as user IDs in the object")
+		return nil, a.Usagef(mJSONConcerned)
 	}
 	b, err := io.ReadAll(io.LimitReader(a.Stdin, MaxComplaintJSON+1))
 	if err != nil {
-		return nil, fmt.Errorf("read the complaint from standard input: %w", err)
+		return nil, a.Errorf(mReadJSON, err)
 	}
 	if len(b) > MaxComplaintJSON {
-		return nil, fmt.Errorf("the complaint on standard input is too large: more than %d MiB (the limit is %d MiB)", MaxComplaintJSON>>20, MaxComplaintJSON>>20)
+		return nil, a.Errorf(mJSONTooLarge, MaxComplaintJSON>>20, MaxComplaintJSON>>20)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var v newComplaintJSON
 	if err := dec.Decode(&v); errors.Is(err, io.EOF) {
-		return nil, errors.New("no complaint on standard input: expected a JSON object (run 'klachtdesk complaint add -h' for its shape)")
+		return nil, a.Errorf(mJSONEmpty)
 	} else if err != nil {
-		return nil, fmt.Errorf("the complaint on standard input is not valid JSON: %s", jsonErrorText(err, b))
+		return nil, a.Errorf(mJSONInvalid, a.jsonErrorText(err, b))
 	}
 	if dec.More() {
-		return nil, errors.New("standard input holds more than one JSON value: give one complaint object")
+		return nil, a.Errorf(mJSONTwo)
 	}
 	n := v.NewComplaint
-	if s, err := jsonText("received_at", "an RFC 3339 instant or a date", v.ReceivedAt); err != nil {
+	if s, err := a.jsonText("received_at", mInstantOrDate, v.ReceivedAt); err != nil {
 		return nil, err
 	} else if s != "" {
-		if n.ReceivedAt, err = parseReceived("received_at", s, loc); err != nil {
+		if n.ReceivedAt, err = a.parseReceived("received_at", s, loc); err != nil {
 			return nil, err
 		}
 	}
-	if s, err := jsonText("discovered", "a date", v.Discovered); err != nil {
+	if s, err := a.jsonText("discovered", mADate, v.Discovered); err != nil {
 		return nil, err
 	} else if s != "" {
 		if n.Discovered, err = klachtdesk.ParseDate(s); err != nil {
-			return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "discovered: %s", klachtdesk.ErrorMessage(err))
+			return nil, klachtdesk.Errorf(klachtdesk.EINVALID, "%s", a.Sprintf(mJSONDiscovered, klachtdesk.ErrorMessage(err)))
 		}
 	}
 	return &n, nil
@@ -71,20 +70,20 @@ func (a *App) readNewComplaintJSON(loc *time.Location) (*klachtdesk.NewComplaint
 
 // jsonText is the string a JSON field holds, what it says in words; "" for
 // a missing field or null.
-func jsonText(field, what string, raw json.RawMessage) (string, error) {
+func (a *App) jsonText(field string, what *Text, raw json.RawMessage) (string, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return "", nil
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", klachtdesk.Errorf(klachtdesk.EINVALID, "field %s must be %s as text, such as \"2026-11-20\", not %s", field, what, raw)
+		return "", klachtdesk.Errorf(klachtdesk.EINVALID, "%s", a.Sprintf(mJSONDateText, field, a.Sprintf(what), raw))
 	}
 	return s, nil
 }
 
 // jsonErrorText explains a JSON decoding error of the document b: the field
 // a value of the wrong type is in, where the syntax breaks.
-func jsonErrorText(err error, b []byte) string {
+func (a *App) jsonErrorText(err error, b []byte) string {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
@@ -92,34 +91,34 @@ func jsonErrorText(err error, b []byte) string {
 		// The path starts at the embedded struct, which is no field of the
 		// JSON object.
 		field := strings.TrimPrefix(typeErr.Field, "NewComplaint.")
-		return fmt.Sprintf("field %s must be %s, not a JSON %s", field, jsonKind(typeErr.Type), typeErr.Value)
+		return a.Sprintf(mJSONField, field, a.jsonKind(typeErr.Type), typeErr.Value)
 	case errors.As(err, &typeErr):
-		return fmt.Sprintf("expected a JSON object, not a JSON %s", typeErr.Value)
+		return a.Sprintf(mJSONNotObject, typeErr.Value)
 	case errors.As(err, &syntaxErr):
 		line, col := position(b, syntaxErr.Offset)
-		return fmt.Sprintf("%s (line %d, column %d)", syntaxErr.Error(), line, col)
+		return a.Sprintf(mJSONAt, syntaxErr.Error(), line, col)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "the object ends before its closing brace"
+		return a.Sprintf(mJSONCutOff)
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // jsonKind says in words what JSON value a Go type takes.
-func jsonKind(t reflect.Type) string {
+func (a *App) jsonKind(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
-		return "text (a JSON string)"
+		return a.Sprintf(mKindText)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a whole number"
+		return a.Sprintf(mKindNumber)
 	case reflect.Bool:
-		return "true or false"
+		return a.Sprintf(mKindBool)
 	case reflect.Slice, reflect.Array:
-		return "a list"
+		return a.Sprintf(mKindList)
 	case reflect.Struct, reflect.Map:
-		return "an object"
+		return a.Sprintf(mKindObject)
 	}
-	return "a " + t.String()
+	return a.Sprintf(mKindOther, t.String())
 }
 
 // position is the line and column (from 1) of byte offset n in b.

@@ -43,10 +43,10 @@ Exit status 1 when a mail could not be read or stored.
 		},
 		CheckArgs: func(args []string) error {
 			if len(args) == 0 {
-				return Usagef("import needs at least one PATH")
+				return a.Usagef(mImportNeedsPath)
 			}
 			if a.opts.batch < 1 || a.opts.batch > 1000 {
-				return Usagef("--batch must be 1–1000, not %d", a.opts.batch)
+				return a.Usagef(mBatch, a.opts.batch)
 			}
 			return nil
 		},
@@ -58,7 +58,7 @@ Exit status 1 when a mail could not be read or stored.
 func (a *App) runImport(ctx context.Context) error {
 	for _, p := range a.Args {
 		if _, err := os.Stat(p); err != nil {
-			return fmt.Errorf("cannot read %s: %w", p, PathCause(err))
+			return a.Errorf(mCannotRead, p, PathCause(err))
 		}
 	}
 	var bar *progressBar
@@ -67,7 +67,7 @@ func (a *App) runImport(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		bar = &progressBar{w: a.Stderr, total: total, started: time.Now()}
+		bar = &progressBar{a: a, w: a.Stderr, total: total, started: time.Now()}
 	}
 	counts := map[klachtdesk.Outcome]int{}
 	enc := json.NewEncoder(a.Stdout)
@@ -84,14 +84,14 @@ func (a *App) runImport(ctx context.Context) error {
 	if bar != nil {
 		bar.finish()
 	}
-	summary := mailSummary(counts)
+	summary := a.mailSummary(counts)
 	if a.opts.json {
 		fmt.Fprintln(a.Stderr, summary)
 	} else {
 		fmt.Fprintln(a.Stdout, summary)
 	}
 	if runErr != nil {
-		return fmt.Errorf("import stopped: %w", runErr)
+		return a.Errorf(mImportStopped, runErr)
 	}
 	if writeErr != nil {
 		return writeErr
@@ -117,20 +117,24 @@ var outcomeOrder = []klachtdesk.Outcome{
 	klachtdesk.OutcomeDuplicate, klachtdesk.OutcomeRejected, klachtdesk.OutcomeError,
 }
 
-// mailSummary is the line printed after taking mail: Dutch first, English
-// second.
-func mailSummary(counts map[klachtdesk.Outcome]int) string {
+// mailSummary is the line printed after taking mail.
+func (a *App) mailSummary(counts map[klachtdesk.Outcome]int) string {
 	total := 0
 	parts := make([]string, 0, len(outcomeOrder))
 	for _, o := range outcomeOrder {
 		total += counts[o]
-		parts = append(parts, fmt.Sprintf("%s %d", o, counts[o]))
+		name := string(o)
+		if t := outcomeLabels[name]; t != nil {
+			name = a.Sprintf(t)
+		}
+		parts = append(parts, fmt.Sprintf("%s %d", name, counts[o]))
 	}
-	return fmt.Sprintf("%d e-mails verwerkt / %d mails processed: %s", total, total, strings.Join(parts, ", "))
+	return a.Sprintf(mMailSummary, total, strings.Join(parts, ", "))
 }
 
 // progressBar draws one line on a terminal.
 type progressBar struct {
+	a       *App
 	w       io.Writer
 	total   int
 	done    int
@@ -153,9 +157,9 @@ func (b *progressBar) draw(counts map[klachtdesk.Outcome]int) {
 		filled = min(width, b.done*width/b.total)
 	}
 	rate := float64(b.done) / max(time.Since(b.started).Seconds(), 0.001)
-	fmt.Fprintf(b.w, "\r[%s%s] %d/%d  %.0f/s  new %d  reply %d  dup %d  err %d ",
+	fmt.Fprintf(b.w, "\r[%s%s] %d/%d  %.0f/s  %s ",
 		strings.Repeat("#", filled), strings.Repeat(".", width-filled), b.done, b.total, rate,
-		counts[klachtdesk.OutcomeNew], counts[klachtdesk.OutcomeReply], counts[klachtdesk.OutcomeDuplicate], counts[klachtdesk.OutcomeError])
+		b.a.Sprintf(mProgress, counts[klachtdesk.OutcomeNew], counts[klachtdesk.OutcomeReply], counts[klachtdesk.OutcomeDuplicate], counts[klachtdesk.OutcomeError]))
 }
 
 func (b *progressBar) finish() { fmt.Fprintln(b.w) }
@@ -192,10 +196,10 @@ func (a *App) runFetch(ctx context.Context) error {
 		}
 	})
 	if errors.Is(err, ErrNoMailbox) {
-		return Usagef("fetch needs --mail-config naming at least one IMAP mailbox")
+		return a.Usagef(mNoMailbox)
 	}
 	if a.opts.once {
-		fmt.Fprintln(a.Stderr, mailSummary(counts))
+		fmt.Fprintln(a.Stderr, a.mailSummary(counts))
 	}
 	return err
 }
@@ -219,28 +223,26 @@ what is due now and exits.
 		Run: func(ctx context.Context) error {
 			st, err := a.Mail.Deliver(ctx, a.opts.once)
 			if errors.Is(err, ErrNoSMTP) {
-				return Usagef("deliver needs --mail-config with an smtp server")
+				return a.Usagef(mNoSMTP)
 			}
 			if err != nil || !a.opts.once {
 				return err
 			}
-			_, err = fmt.Fprintf(a.Stdout, "verzonden %d, later opnieuw %d, mislukt %d / sent %d, retry later %d, failed %d\n",
-				st.Sent, st.Retried, st.Failed, st.Sent, st.Retried, st.Failed)
-			return err
+			return a.printf(a.Stdout, mDelivered, st.Sent, st.Retried, st.Failed)
 		},
 	}
 }
 
 // numberArg returns the argument check of a command that takes one number
 // (of a what, as lister prints it: #12) into a.opts.id.
-func (a *App) numberArg(what, lister string) func(args []string) error {
+func (a *App) numberArg(what *Text, lister string) func(args []string) error {
 	return func(args []string) error {
 		if len(args) != 1 {
-			return Usagef("give one %s number (as %s prints it: #12)", what, lister)
+			return a.Usagef(mGiveNumber, a.Sprintf(what), lister)
 		}
 		id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
 		if err != nil || id < 1 {
-			return Usagef("%q is not a %s number", args[0], what)
+			return a.Usagef(mNotNumber, args[0], a.Sprintf(what))
 		}
 		a.opts.id = id
 		return nil
@@ -258,14 +260,13 @@ another address than the complainant's is added to the complaint marked
 "unverified sender". After checking it, accept it (the mark goes, an event
 records who accepted it) or split it off with "message split".
 `,
-		CheckArgs: a.numberArg("message", "klachtdesk show"),
+		CheckArgs: a.numberArg(mWhatMessage, "klachtdesk show"),
 		Store:     StoreRead,
 		Run: func(ctx context.Context) error {
 			if err := a.MessageReview.AcceptMessage(ctx, a.opts.id); err != nil {
 				return err
 			}
-			_, err := fmt.Fprintf(a.Stdout, "bericht #%d geaccepteerd / message #%d accepted\n", a.opts.id, a.opts.id)
-			return err
+			return a.printf(a.Stdout, mAccepted, a.opts.id)
 		},
 	}
 }
@@ -281,7 +282,7 @@ sender as complainant and its text as the description, and queues the
 acknowledgement. Both complaints record the move. Use it for a mail that
 quoted another complaint's reference, or was threaded to the wrong one.
 `,
-		CheckArgs: a.numberArg("message", "klachtdesk show"),
+		CheckArgs: a.numberArg(mWhatMessage, "klachtdesk show"),
 		Store:     StoreRead,
 		Run: func(ctx context.Context) error {
 			c, err := a.MessageReview.SplitMessage(ctx, a.opts.id)
@@ -313,7 +314,7 @@ offers it again. --json prints one JSON object per line. Administrators only.
 		Store: StoreRead,
 		Run: func(ctx context.Context) error {
 			if a.opts.list.limit < 0 {
-				return Usagef("--limit must be 0 or more")
+				return a.Usagef(mLimit)
 			}
 			list, err := a.QuarantineService.QuarantinedMails(ctx, a.opts.list.limit)
 			if err != nil {
@@ -328,19 +329,18 @@ offers it again. --json prints one JSON object per line. Administrators only.
 				}
 				return nil
 			}
-			return writeQuarantine(a.Stdout, list)
+			return a.writeQuarantine(a.Stdout, list)
 		},
 	}
 }
 
 // writeQuarantine prints the table of quarantine list.
-func writeQuarantine(w io.Writer, list []*klachtdesk.QuarantinedMail) error {
+func (a *App) writeQuarantine(w io.Writer, list []*klachtdesk.QuarantinedMail) error {
 	if len(list) == 0 {
-		_, err := fmt.Fprintln(w, "geen e-mails in quarantaine / no mails in quarantine")
-		return err
+		return a.printf(w, mNoQuarantine)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTAKEN\tOUTCOME\tFROM\tSUBJECT\tREASON")
+	fmt.Fprintln(tw, a.Sprintf(mQuarantineHead))
 	for _, q := range list {
 		fmt.Fprintf(tw, "#%d\t%s\t%s\t%s\t%s\t%s\n", q.ID, q.TakenAt.Format("2006-01-02 15:04"), q.Outcome,
 			dash(ellipsize(OneLine(q.From), 40)), dash(ellipsize(OneLine(q.Subject), 50)), dash(OneLine(q.Reason)))
@@ -358,7 +358,7 @@ Writes the mail as it arrived (the number "quarantine list" prints) to
 standard output, to inspect it or to import it again elsewhere once the cause
 is fixed. Administrators only.
 `,
-		CheckArgs: a.numberArg("quarantine", "klachtdesk quarantine list"),
+		CheckArgs: a.numberArg(mWhatQuarantine, "klachtdesk quarantine list"),
 		Store:     StoreRead,
 		Run: func(ctx context.Context) error {
 			rc, err := a.QuarantineService.OpenQuarantinedMail(ctx, a.opts.id)
@@ -389,7 +389,7 @@ outcome as import does. Administrators only.
 		DefineFlags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&a.opts.json, "json", false, "print the outcome as a JSON object")
 		},
-		CheckArgs: a.numberArg("quarantine", "klachtdesk quarantine list"),
+		CheckArgs: a.numberArg(mWhatQuarantine, "klachtdesk quarantine list"),
 		Store:     StoreRead,
 		Run: func(ctx context.Context) error {
 			r, err := a.Mail.RetryQuarantined(ctx, a.opts.id)

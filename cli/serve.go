@@ -53,7 +53,7 @@ func (a *App) runServe(ctx context.Context) error {
 func (a *App) BootstrapAdmin(ctx context.Context, url, dataDir string) error {
 	n, err := a.UserCounter.CountUsers(ctx)
 	if err != nil {
-		return fmt.Errorf("count users: %w", err)
+		return a.Errorf(mCountUsers, err)
 	}
 	if n > 0 {
 		return nil
@@ -64,30 +64,17 @@ func (a *App) BootstrapAdmin(ctx context.Context, url, dataDir string) error {
 		// Another process created it first; it printed the password.
 		return nil
 	} else if err != nil {
-		return fmt.Errorf("create the first administrator: %w", err)
+		return a.Errorf(mCreateAdmin, err)
 	}
 	if a.Logger != nil {
 		a.Logger.Info("created the first administrator", "username", admin.Username)
 	}
-	where := "Adres / URL:             " + url
+	where := a.Sprintf(mWhereURL, url)
 	if url == "" {
-		where = "Starten / Start:         klachtdesk serve --data " + dataDir
+		where = a.Sprintf(mWhereStart, dataDir)
 	}
-	_, err = fmt.Fprintf(a.Stdout, `
-================================================================
- Klachtdesk is voor het eerst gestart.
- Klachtdesk has started for the first time.
-
-   %s
-   Gebruiker / User:        %s
-   Wachtwoord / Password:   %s
-
- Bewaar dit wachtwoord nu: het wordt niet opnieuw getoond.
- Wijzig het met: klachtdesk user passwd %s
- Save this password now: it is not shown again.
- Change it with: klachtdesk user passwd %s
-================================================================
-
-`, where, admin.Username, password, admin.Username, admin.Username)
+	const rule = "================================================================"
+	_, err = fmt.Fprintf(a.Stdout, "\n%s\n %s\n\n   %s\n   %s\n   %s\n\n %s\n%s\n\n", rule, a.Sprintf(mFirstStart),
+		where, a.Sprintf(mBannerUser, admin.Username), a.Sprintf(mBannerPass, password), a.Sprintf(mSavePassword, admin.Username), rule)
 	return err
 }

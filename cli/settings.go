@@ -20,7 +20,7 @@ when KEY is absent.
 `,
 		CheckArgs: func(args []string) error {
 			if len(args) > 1 {
-				return Usagef("settings get takes at most one KEY, got %d arguments", len(args))
+				return a.Usagef(mSettingsGetArgs, len(args))
 			}
 			return nil
 		},
@@ -32,7 +32,7 @@ when KEY is absent.
 func (a *App) runSettingsGet(ctx context.Context) error {
 	s, err := a.SettingsService.Settings(ctx)
 	if err != nil {
-		return fmt.Errorf("read settings: %w", err)
+		return a.Errorf(mReadSettings, err)
 	}
 	if len(a.Args) == 1 {
 		v, err := s.Get(a.Args[0])
@@ -60,7 +60,7 @@ moves a deadline already computed. "klachtdesk settings get" lists the keys.
 `,
 		CheckArgs: func(args []string) error {
 			if len(args) != 2 {
-				return Usagef("settings set needs KEY and VALUE, got %d arguments", len(args))
+				return a.Usagef(mSettingsSetArgs, len(args))
 			}
 			return nil
 		},
@@ -70,9 +70,9 @@ moves a deadline already computed. "klachtdesk settings get" lists the keys.
 			s, err := a.SettingsService.SetSetting(ctx, key, value)
 			if e := (*klachtdesk.Error)(nil); errors.As(err, &e) && !strings.Contains(e.Message, key) {
 				// Say which setting refused the value, as the others do.
-				return klachtdesk.Errorf(e.Code, "setting %s: %s", key, e.Message)
+				return klachtdesk.Errorf(e.Code, "%s", a.Sprintf(mSettingRefused, key, e.Message))
 			} else if err != nil {
-				return fmt.Errorf("set %s: %w", key, err)
+				return a.Errorf(mSetSetting, key, err)
 			}
 			v, _ := s.Get(key)
 			_, err = fmt.Fprintf(a.Stdout, "%s = %s\n", key, v)

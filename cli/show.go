@@ -35,7 +35,7 @@ An unset deadline has an empty date.
 		DefineFlags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&a.opts.json, "json", false, "print one JSON object")
 		},
-		CheckArgs: oneArg("show", "REFERENCE"),
+		CheckArgs: a.oneArg("show", "REFERENCE"),
 		Store:     StoreRead,
 		Run:       a.runShow,
 	}
@@ -102,21 +102,42 @@ func (a *App) runShow(ctx context.Context) error {
 	ref := strings.TrimSpace(a.Args[0])
 	settings, err := a.SettingsService.Settings(ctx)
 	if err != nil {
-		return fmt.Errorf("read settings: %w", err)
+		return a.Errorf(mReadSettings, err)
 	}
+	view, err := a.complaintView(ctx, ref, settings.Location())
+	if err != nil {
+		return err
+	}
+	if a.opts.json {
+		enc := json.NewEncoder(a.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(view)
+	}
+	users := map[int64]string{}
+	if list, err := a.UserService.FindUsers(ctx); err == nil {
+		for _, u := range list {
+			users[u.ID] = u.Username
+		}
+	}
+	w := &complaintWriter{a: a, loc: settings.Location(), users: users}
+	return w.write(a.Stdout, view)
+}
+
+// complaintView gathers what show prints of the complaint ref; loc is the
+// organisation's zone, which decides whether it is overdue today.
+func (a *App) complaintView(ctx context.Context, ref string, loc *time.Location) (ComplaintView, error) {
 	c, err := a.ComplaintService.FindComplaintByReference(ctx, ref)
 	if err != nil {
-		return fmt.Errorf("find complaint %s: %w", ref, err)
+		return ComplaintView{}, a.Errorf(mFindComplaint, ref, err)
 	}
 	events, err := a.ComplaintService.ComplaintEvents(ctx, ref)
 	if err != nil {
-		return fmt.Errorf("read events of %s: %w", ref, err)
+		return ComplaintView{}, a.Errorf(mReadEvents, ref, err)
 	}
 	messages, err := a.MessageService.ComplaintMessages(ctx, ref)
 	if err != nil {
-		return fmt.Errorf("read messages of %s: %w", ref, err)
+		return ComplaintView{}, a.Errorf(mReadMessages, ref, err)
 	}
-	loc := settings.Location()
 	view := ComplaintView{
 		Complaint:   c,
 		Complainant: c.Complainant,
@@ -140,194 +161,234 @@ func (a *App) runShow(ctx context.Context) error {
 	if cp := c.Complainant; cp != nil && cp.Email != "" {
 		since, reason, err := a.AddressStatus.AddressStatus(ctx, cp.Email)
 		if err != nil {
-			return err
+			return ComplaintView{}, err
 		}
 		if !since.IsZero() {
 			view.Undeliverable = &UndeliverableView{Since: since, Reason: reason}
 		}
 	}
-	if a.opts.json {
-		enc := json.NewEncoder(a.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(view)
-	}
-	users := map[int64]string{}
-	if list, err := a.UserService.FindUsers(ctx); err == nil {
-		for _, u := range list {
-			users[u.ID] = u.Username
-		}
-	}
-	return writeComplaint(a.Stdout, view, loc, users)
+	return view, nil
 }
 
-// writeComplaint prints the human-readable form of show.
-func writeComplaint(out io.Writer, v ComplaintView, loc *time.Location, users map[int64]string) error {
-	c := v.Complaint
-	userName := func(id int64) string {
-		if name, ok := users[id]; ok {
-			return name
-		}
-		return fmt.Sprintf("user %d", id)
-	}
-	local := func(t time.Time) string {
-		if t.IsZero() {
-			return "-"
-		}
-		return t.In(loc).Format("2006-01-02 15:04")
-	}
-	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	row := func(label, format string, args ...any) {
-		fmt.Fprintf(tw, "%s\t%s\n", label, fmt.Sprintf(format, args...))
-	}
-	state := string(c.State)
-	if c.CloseReason != "" {
-		state += " (" + string(c.CloseReason) + ")"
-	}
-	row("Reference:", "%s", c.Reference)
-	row("State:", "%s", state)
-	var flags []string
-	for _, f := range []struct {
-		on   bool
-		name string
-	}{{c.Extended, "extended"}, {c.Escalated, "escalated"}, {c.LateNotice, "late notice"}, {c.LegalHold, "legal hold"}, {v.Overdue, "OVERDUE"}} {
-		if f.on {
-			flags = append(flags, f.name)
-		}
-	}
-	row("Flags:", "%s", dash(strings.Join(flags, ", ")))
-	row("Route:", "%s", c.Route)
-	row("Channel:", "%s, received %s (receipt date %s)", c.Channel, local(c.ReceivedAt), c.ReceiptDate)
-	if cp := v.Complainant; cp != nil {
-		who := dash(cp.Name)
-		if cp.Email != "" {
-			who += " <" + cp.Email + ">"
-		}
-		row("Complainant:", "%s, %s, %s", who, cp.Type, cp.Language)
-		if u := v.Undeliverable; u != nil {
-			row("Undeliverable:", "ONBESTELBAAR / UNDELIVERABLE since %s: %s", local(u.Since), dash(OneLine(u.Reason)))
-		}
-		for _, extra := range []struct{ label, value string }{
-			{"Address:", cp.PostalAddress}, {"Phone:", cp.Phone}, {"Customer no.:", cp.CustomerNumber},
-		} {
-			if extra.value != "" {
-				row(extra.label, "%s", OneLine(extra.value))
-			}
-		}
-	}
-	row("Kind:", "%s / %s (customer type %s, severity %s)", c.Kind, c.Subtype, c.CustomerType, c.Severity)
-	if c.ProductRef != "" || !c.Discovered.IsZero() {
-		row("Product:", "%s (discovered %s)", dash(c.ProductRef), dash(c.Discovered.String()))
-	}
-	if c.HandlerID != 0 {
-		row("Handler:", "%s", userName(c.HandlerID))
-	}
-	if c.ReviewerID != 0 {
-		row("Reviewer:", "%s", userName(c.ReviewerID))
-	}
-	if len(c.ConcernedEmployees) > 0 {
-		var names []string
-		for _, id := range c.ConcernedEmployees {
-			names = append(names, userName(id))
-		}
-		row("Concerned:", "%s", strings.Join(names, ", "))
-	}
-	if c.Finding != "" {
-		row("Finding:", "%s", c.Finding)
-	}
-	if c.SettlementType != "" {
-		row("Settlement:", "%s: %s", c.SettlementType, dash(OneLine(c.Settlement)))
-	}
-	if c.ExtensionReason != "" {
-		consent := ""
-		if c.ExtensionConsent {
-			consent = " (with the complainant's consent)"
-		}
-		row("Extension:", "%s%s", OneLine(c.ExtensionReason), consent)
-	}
-	if c.ExternalOutcome != "" {
-		row("Mediator:", "%s", OneLine(c.ExternalOutcome))
-	}
-	if c.Subject != "" {
-		row("Subject:", "%s", OneLine(c.Subject))
-	}
-	tw.Flush()
+// complaintWriter prints the human-readable form of show: times in the
+// organisation's zone loc, users by name.
+type complaintWriter struct {
+	a     *App
+	loc   *time.Location
+	users map[int64]string
+	tw    *tabwriter.Writer
+}
 
+// write prints v to out: the facts, the text, the deadlines, the events
+// and the messages.
+func (w *complaintWriter) write(out io.Writer, v ComplaintView) error {
+	var b bytes.Buffer
+	w.tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	w.facts(v)
+	w.tw.Flush()
+	c := v.Complaint
 	if c.Description != "" {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimSpace(c.Description))
 	}
 	if c.RemedySought != "" {
-		fmt.Fprintf(&b, "\nRemedy sought: %s\n", OneLine(c.RemedySought))
+		b.WriteString("\n")
+		w.a.printf(&b, mRemedy, OneLine(c.RemedySought))
 	}
+	w.deadlines(&b, v)
+	w.events(&b, v)
+	w.messages(&b, v)
+	_, err := out.Write(b.Bytes())
+	return err
+}
 
-	b.WriteString("\nDeadlines:\n")
-	tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+// row prints one labelled line of the facts.
+func (w *complaintWriter) row(label *Text, format string, args ...any) {
+	fmt.Fprintf(w.tw, "%s\t%s\n", w.a.Sprintf(label), fmt.Sprintf(format, args...))
+}
+
+// rowf prints one labelled line whose value is a message.
+func (w *complaintWriter) rowf(label, value *Text, args ...any) {
+	w.row(label, "%s", w.a.Sprintf(value, args...))
+}
+
+func (w *complaintWriter) userName(id int64) string {
+	if name, ok := w.users[id]; ok {
+		return name
+	}
+	return w.a.Sprintf(mUserN, id)
+}
+
+// local is t in the organisation's zone, to the minute.
+func (w *complaintWriter) local(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(w.loc).Format("2006-01-02 15:04")
+}
+
+// facts prints the labelled lines about the complaint and the complainant.
+func (w *complaintWriter) facts(v ComplaintView) {
+	c := v.Complaint
+	state := string(c.State)
+	if c.CloseReason != "" {
+		state += " (" + string(c.CloseReason) + ")"
+	}
+	w.row(mReference, "%s", c.Reference)
+	w.row(mState, "%s", state)
+	var flags []string
+	for _, f := range []struct {
+		on   bool
+		name *Text
+	}{{c.Extended, mExtended}, {c.Escalated, mEscalated}, {c.LateNotice, mLateNoticeFlag}, {c.LegalHold, mLegalHold}, {v.Overdue, mOverdue}} {
+		if f.on {
+			flags = append(flags, w.a.Sprintf(f.name))
+		}
+	}
+	w.row(mFlags, "%s", dash(strings.Join(flags, ", ")))
+	w.row(mRoute, "%s", c.Route)
+	w.rowf(mChannel, mChannelValue, c.Channel, w.local(c.ReceivedAt), c.ReceiptDate)
+	w.complainant(v)
+	w.rowf(mKind, mKindValue, c.Kind, c.Subtype, c.CustomerType, c.Severity)
+	if c.ProductRef != "" || !c.Discovered.IsZero() {
+		w.rowf(mProduct, mProductValue, dash(c.ProductRef), dash(c.Discovered.String()))
+	}
+	w.handling(c)
+}
+
+// complainant prints the lines about the complainant.
+func (w *complaintWriter) complainant(v ComplaintView) {
+	cp := v.Complainant
+	if cp == nil {
+		return
+	}
+	who := dash(cp.Name)
+	if cp.Email != "" {
+		who += " <" + cp.Email + ">"
+	}
+	w.row(mComplainant, "%s, %s, %s", who, cp.Type, cp.Language)
+	if u := v.Undeliverable; u != nil {
+		w.rowf(mUndeliverable, mUndeliverableV, w.local(u.Since), dash(OneLine(u.Reason)))
+	}
+	for _, extra := range []struct {
+		label *Text
+		value string
+	}{{mAddress, cp.PostalAddress}, {mPhone, cp.Phone}, {mCustomerNumber, cp.CustomerNumber}} {
+		if extra.value != "" {
+			w.row(extra.label, "%s", OneLine(extra.value))
+		}
+	}
+}
+
+// handling prints who handles the complaint and what was decided.
+func (w *complaintWriter) handling(c *klachtdesk.Complaint) {
+	if c.HandlerID != 0 {
+		w.row(mHandler, "%s", w.userName(c.HandlerID))
+	}
+	if c.ReviewerID != 0 {
+		w.row(mReviewer, "%s", w.userName(c.ReviewerID))
+	}
+	if len(c.ConcernedEmployees) > 0 {
+		var names []string
+		for _, id := range c.ConcernedEmployees {
+			names = append(names, w.userName(id))
+		}
+		w.row(mConcernedLabel, "%s", strings.Join(names, ", "))
+	}
+	if c.Finding != "" {
+		w.row(mFinding, "%s", c.Finding)
+	}
+	if c.SettlementType != "" {
+		w.row(mSettlement, "%s: %s", c.SettlementType, dash(OneLine(c.Settlement)))
+	}
+	if c.ExtensionReason != "" {
+		consent := ""
+		if c.ExtensionConsent {
+			consent = w.a.Sprintf(mWithConsent)
+		}
+		w.row(mExtension, "%s%s", OneLine(c.ExtensionReason), consent)
+	}
+	if c.ExternalOutcome != "" {
+		w.row(mMediator, "%s", OneLine(c.ExternalOutcome))
+	}
+	if c.Subject != "" {
+		w.row(mSubject, "%s", OneLine(c.Subject))
+	}
+}
+
+// deadlines prints every deadline with the rule version that computed it.
+func (w *complaintWriter) deadlines(b *bytes.Buffer, v ComplaintView) {
+	fmt.Fprintf(b, "\n%s\n", w.a.Sprintf(mDeadlines))
+	tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
 	for _, name := range deadlineNames {
 		d := v.Deadlines[name]
-		rule := d.Rule
+		var rule string
 		switch {
 		case d.IsZero():
-			rule = ""
-		case rule == "":
-			rule = "(no rule version)"
+		case d.Rule == "":
+			rule = w.a.Sprintf(mNoRule)
 		default:
-			rule = "rule " + rule
+			rule = w.a.Sprintf(mRule, d.Rule)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", name, dash(d.Date.String()), rule)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", w.a.Sprintf(deadlineLabels[name]), dash(d.Date.String()), rule)
 	}
 	tw.Flush()
+}
 
-	fmt.Fprintf(&b, "\nEvents (%s):\n", loc)
-	tw = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+// events prints the event history, times in the organisation's zone.
+func (w *complaintWriter) events(b *bytes.Buffer, v ComplaintView) {
+	fmt.Fprintf(b, "\n%s\n", w.a.Sprintf(mEvents, w.loc))
+	tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
 	for _, e := range v.Events {
 		fields := changedFields(e)
+		if e.Kind == klachtdesk.EventCreated {
+			fields = w.a.Sprintf(mRegistered)
+		}
 		if note := e.EventNote(); note != "" {
 			fields += ": " + OneLine(note)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", local(e.At), dash(e.Actor), e.Kind, fields)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", w.local(e.At), dash(e.Actor), e.Kind, fields)
 	}
 	tw.Flush()
+}
 
-	if len(v.Messages) > 0 {
-		b.WriteString("\nMessages:\n")
-		for _, msg := range v.Messages {
-			var marks []string
-			if msg.Auto != "" {
-				marks = append(marks, msg.Auto)
+// messages prints the messages, each with its marks and attachments.
+func (w *complaintWriter) messages(b *bytes.Buffer, v ComplaintView) {
+	if len(v.Messages) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", w.a.Sprintf(mMessages))
+	for _, msg := range v.Messages {
+		var marks []string
+		if msg.Auto != "" {
+			marks = append(marks, msg.Auto)
+		}
+		if msg.Unverified {
+			marks = append(marks, w.a.Sprintf(mUnverified, msg.ID))
+		}
+		if d := msg.Delivery; d != nil {
+			mark := w.a.Sprintf(mLetterState, d.State)
+			if d.Reason != "" && d.State != klachtdesk.LetterSent {
+				mark += ": " + OneLine(d.Reason)
 			}
-			if msg.Unverified {
-				marks = append(marks, fmt.Sprintf("UNVERIFIED SENDER: klachtdesk message accept|split %d", msg.ID))
-			}
-			if d := msg.Delivery; d != nil {
-				mark := "letter " + string(d.State)
-				if d.Reason != "" && d.State != klachtdesk.LetterSent {
-					mark += ": " + OneLine(d.Reason)
-				}
-				marks = append(marks, mark)
-			}
-			who := msg.From
-			if msg.Direction == string(klachtdesk.Outbound) {
-				who = "to " + msg.To
-			}
-			fmt.Fprintf(&b, "  #%d  %s  %s  %s  %s\n", msg.ID, local(msg.At), msg.Direction, dash(who), dash(OneLine(msg.Subject)))
-			if len(marks) > 0 {
-				fmt.Fprintf(&b, "    [%s]\n", strings.Join(marks, "; "))
-			}
-			if len(msg.Attachments) > 0 {
-				fmt.Fprintf(&b, "    attachments: %s\n", strings.Join(msg.Attachments, ", "))
-			}
+			marks = append(marks, mark)
+		}
+		who := msg.From
+		if msg.Direction == string(klachtdesk.Outbound) {
+			who = w.a.Sprintf(mTo, msg.To)
+		}
+		fmt.Fprintf(b, "  #%d  %s  %s  %s  %s\n", msg.ID, w.local(msg.At), msg.Direction, dash(who), dash(OneLine(msg.Subject)))
+		if len(marks) > 0 {
+			fmt.Fprintf(b, "    [%s]\n", strings.Join(marks, "; "))
+		}
+		if len(msg.Attachments) > 0 {
+			fmt.Fprintf(b, "    %s\n", w.a.Sprintf(mAttachments, strings.Join(msg.Attachments, ", ")))
 		}
 	}
-	_, err := out.Write(b.Bytes())
-	return err
 }
 
 // changedFields lists the fields an event changed, leaving out the
 // bookkeeping every change touches.
 func changedFields(e *klachtdesk.Event) string {
-	if e.Kind == klachtdesk.EventCreated {
-		return "(registered)"
-	}
 	var after map[string]json.RawMessage
 	if err := json.Unmarshal(e.After, &after); err != nil {
 		return ""

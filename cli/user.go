@@ -70,7 +70,7 @@ settings), handler (handles and decides complaints), viewer (reads only).
 			fs.StringVar(&a.opts.email, "email", "", "e-mail `address`")
 			fs.StringVar(&a.opts.passwordFile, "password-file", "", "read the password from `FILE`")
 		},
-		CheckArgs: oneArg("user add", "USERNAME"),
+		CheckArgs: a.oneArg("user add", "USERNAME"),
 		Store:     StoreWrite,
 		Run:       a.runUserAdd,
 	}
@@ -78,7 +78,7 @@ settings), handler (handles and decides complaints), viewer (reads only).
 
 func (a *App) runUserAdd(ctx context.Context) error {
 	if a.opts.role == "" {
-		return Usagef("user add needs --role admin, handler or viewer")
+		return a.Usagef(mNeedsRole)
 	}
 	u := &klachtdesk.User{
 		Username: a.Args[0],
@@ -95,11 +95,11 @@ func (a *App) runUserAdd(ctx context.Context) error {
 		return err
 	}
 	if err := a.UserService.CreateUser(ctx, u, password); err != nil {
-		return fmt.Errorf("create user %s: %w", u.Username, err)
+		return a.Errorf(mCreateUser, u.Username, err)
 	}
-	fmt.Fprintf(a.Stdout, "created user %s (%s)\n", u.Username, u.Role)
+	a.printf(a.Stdout, mCreatedUser, u.Username, u.Role)
 	if generated {
-		fmt.Fprintf(a.Stdout, "password: %s\n(save it now: it is not shown again)\n", password)
+		a.printf(a.Stdout, mNewPassword, password)
 	}
 	return nil
 }
@@ -117,21 +117,21 @@ e-mail address and creation date.
 		Run: func(ctx context.Context) error {
 			users, err := a.UserService.FindUsers(ctx)
 			if err != nil {
-				return fmt.Errorf("list users: %w", err)
+				return a.Errorf(mListUsers, err)
 			}
-			return writeUsers(a.Stdout, users)
+			return a.writeUsers(a.Stdout, users)
 		},
 	}
 }
 
 // writeUsers prints the table of user list.
-func writeUsers(w io.Writer, users []*klachtdesk.User) error {
+func (a *App) writeUsers(w io.Writer, users []*klachtdesk.User) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "USERNAME\tROLE\tACTIVE\tNAME\tEMAIL\tCREATED")
+	fmt.Fprintln(tw, a.Sprintf(mUsersHeader))
 	for _, u := range users {
-		active := "yes"
+		active := a.Sprintf(mYes)
 		if !u.Active {
-			active = "no"
+			active = a.Sprintf(mNo)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, active, dash(u.Name), dash(u.Email), u.CreatedAt.Format("2006-01-02"))
 	}
@@ -150,7 +150,7 @@ Replaces the password of a staff user.
 		DefineFlags: func(fs *flag.FlagSet) {
 			fs.StringVar(&a.opts.passwordFile, "password-file", "", "read the password from `FILE`")
 		},
-		CheckArgs: oneArg("user passwd", "USERNAME"),
+		CheckArgs: a.oneArg("user passwd", "USERNAME"),
 		Store:     StoreRead,
 		Run:       a.runUserPasswd,
 	}
@@ -161,18 +161,18 @@ func (a *App) runUserPasswd(ctx context.Context) error {
 	// Look the user up first, so a typo fails before a password is asked
 	// for or generated.
 	if _, err := a.UserService.FindUserByUsername(ctx, username); err != nil {
-		return fmt.Errorf("find user %s: %w", username, err)
+		return a.Errorf(mFindUser, username, err)
 	}
 	password, generated, err := a.readPassword(a.opts.passwordFile)
 	if err != nil {
 		return err
 	}
 	if err := a.UserService.SetPassword(ctx, username, password); err != nil {
-		return fmt.Errorf("set password of %s: %w", username, err)
+		return a.Errorf(mSetPassword, username, err)
 	}
-	fmt.Fprintf(a.Stdout, "password of %s changed\n", username)
+	a.printf(a.Stdout, mPasswordChanged, username)
 	if generated {
-		fmt.Fprintf(a.Stdout, "password: %s\n(save it now: it is not shown again)\n", password)
+		a.printf(a.Stdout, mNewPassword, password)
 	}
 	return nil
 }
@@ -185,16 +185,16 @@ func (a *App) readPassword(file string) (password string, generated bool, err er
 	case file != "":
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return "", false, fmt.Errorf("read password file: %w", err)
+			return "", false, a.Errorf(mReadPassword, err)
 		}
 		password = firstLine(string(b))
 		if password == "" {
-			return "", false, fmt.Errorf("password file %s is empty", file)
+			return "", false, a.Errorf(mEmptyPassword, file)
 		}
 	case !a.stdinIsTerminal():
 		line, err := bufio.NewReader(io.LimitReader(a.Stdin, 4096)).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", false, fmt.Errorf("read password from standard input: %w", err)
+			return "", false, a.Errorf(mReadPasswordIn, err)
 		}
 		password = firstLine(line)
 	}

@@ -38,39 +38,45 @@ type SMTPConfig struct {
 	HelloName    string `json:"hello_name,omitempty"`
 }
 
-// loadMailConfig reads and checks the mail configuration; "" is none.
-func loadMailConfig(path string) (*MailConfig, error) {
+// loadMailConfig reads and checks the mail configuration in path; "" is
+// none.
+func loadMailConfig(a *cli.App, path string) (*MailConfig, error) {
 	cfg := &MailConfig{}
 	if path == "" {
 		return cfg, nil
 	}
+	if err := cfg.load(a, path); err != nil {
+		return nil, a.Errorf(cli.MsgMailConfig, path, err)
+	}
+	return cfg, nil
+}
+
+func (cfg *MailConfig) load(a *cli.App, path string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("mail configuration: %w", err)
+		return cli.PathCause(err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(cfg); err != nil {
-		return nil, fmt.Errorf("mail configuration %s: %w", path, err)
+		return err
 	}
 	for i := range cfg.IMAP {
 		if err := cfg.IMAP[i].Check(); err != nil {
-			return nil, fmt.Errorf("mail configuration %s: %w", path, err)
+			return err
 		}
 	}
-	if s := cfg.SMTP; s != nil {
-		if s.Password != "" && s.PasswordFile != "" {
-			return nil, fmt.Errorf("mail configuration %s: smtp: give password or password_file, not both", path)
+	if s := cfg.SMTP; s != nil && s.PasswordFile != "" {
+		if s.Password != "" {
+			return a.Errorf(cli.MsgSMTPPassword)
 		}
-		if s.PasswordFile != "" {
-			pw, err := os.ReadFile(s.PasswordFile)
-			if err != nil {
-				return nil, fmt.Errorf("mail configuration %s: smtp password file: %w", path, err)
-			}
-			s.Password = strings.TrimRight(string(pw), "\r\n")
+		pw, err := os.ReadFile(s.PasswordFile)
+		if err != nil {
+			return a.Errorf(cli.MsgSMTPPassFile, err)
 		}
+		s.Password = strings.TrimRight(string(pw), "\r\n")
 	}
-	return cfg, nil
+	return nil
 }
 
 // ownAddresses are the addresses mail from which is never a complaint:
@@ -100,7 +106,7 @@ func (c *MailConfig) sender() (*mailsend.Sender, error) {
 // prepareMail loads the mail configuration and points intake at our own
 // addresses.
 func (m *Main) prepareMail() error {
-	cfg, err := loadMailConfig(m.Config.MailConfig)
+	cfg, err := loadMailConfig(m.app, m.Config.MailConfig)
 	if err != nil {
 		return err
 	}

@@ -14,11 +14,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"os/signal"
-	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -84,11 +84,6 @@ type Main struct {
 	// Config is filled by ParseFlags.
 	Config Config
 
-	// Command is the command ParseFlags selected, such as "serve" or
-	// "user add"; Args are its positional arguments.
-	Command string
-	Args    []string
-
 	Logger *slog.Logger
 
 	// The store and its services, set by Run for commands that use the
@@ -141,7 +136,7 @@ func (m *Main) Execute(ctx context.Context, args []string) (code int) {
 		// A bug must still end in one line and a non-zero exit, not a
 		// stack trace in an operator's terminal.
 		if v := recover(); v != nil {
-			fmt.Fprintf(m.Stderr, "klachtdesk: internal error: %v\n", v)
+			fmt.Fprintf(m.Stderr, "klachtdesk: %s\n", m.app.Sprintf(cli.MsgInternal, v))
 			code = 1
 		}
 	}()
@@ -169,11 +164,12 @@ func (m *Main) ParseFlags(ctx context.Context, args []string) error {
 		m.Getenv = os.Getenv
 	}
 	m.app = m.newApp()
-	m.Config = Config{DataDir: DefaultDataDir, LogFormat: DefaultLogFormat, LogLevel: slog.LevelInfo, Addr: DefaultAddr}
-	cmd, err := m.app.Parse(args, m.defineFlags, m.applyEnv)
-	if cmd != nil {
-		m.cmd, m.Command, m.Args = cmd, cmd.Name, m.app.Args
+	if err := m.chooseLanguage(); err != nil {
+		return err
 	}
+	m.Config = Config{DataDir: DefaultDataDir, LogFormat: DefaultLogFormat, LogLevel: slog.LevelInfo, Addr: DefaultAddr}
+	var err error
+	m.cmd, err = m.app.Parse(args, m.defineFlags, m.applyEnv)
 	return err
 }
 
@@ -186,6 +182,20 @@ func (m *Main) newApp() *cli.App {
 	a.Version = version
 	a.AddCommand(m.demoCommand())
 	return a
+}
+
+// chooseLanguage sets the language of the command line from KLACHTDESK_LANG
+// or else the locale.
+func (m *Main) chooseLanguage() error {
+	m.app.Lang = cli.LocaleLanguage(m.Getenv("LC_ALL"), m.Getenv("LC_MESSAGES"), m.Getenv("LANG"))
+	if v := m.Getenv("KLACHTDESK_LANG"); v != "" {
+		lang, ok := cli.ParseLanguage(v)
+		if !ok {
+			return m.app.Usagef(cli.MsgLanguage, v)
+		}
+		m.app.Lang = lang
+	}
+	return nil
 }
 
 // defineFlags defines the configuration flags cmd takes on fs.
@@ -221,12 +231,7 @@ var secretEnv = map[string]bool{"KLACHTDESK_DB": true}
 func (m *Main) applyEnv(fs *flag.FlagSet) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	names := make([]string, 0, len(envVars))
-	for name := range envVars {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(envVars)) {
 		env := envVars[name]
 		if given[name] || fs.Lookup(name) == nil {
 			continue
@@ -243,7 +248,7 @@ func (m *Main) applyEnv(fs *flag.FlagSet) error {
 		}
 	}
 	if f := m.Config.LogFormat; f != "text" && f != "json" {
-		return cli.Usagef("log format must be text or json, not %q", f)
+		return m.app.Usagef(cli.MsgLogFormat, f)
 	}
 	return nil
 }
@@ -259,7 +264,7 @@ func (m *Main) lookupEnv(env string) (string, bool, error) {
 	case file == "":
 		return value, value != "", nil
 	case value != "":
-		return "", false, cli.Usagef("set %s or %s_FILE, not both", env, env)
+		return "", false, m.app.Usagef(cli.MsgSecretTwice, env, env)
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
@@ -279,11 +284,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.Logger == nil {
 		m.Logger = newLogger(m.Stderr, m.Config.LogFormat, m.Config.LogLevel)
-	}
-	if m.cmd.Config&cli.ConfigAddr != 0 {
-		// A server's log starts with what runs: which release, built with
-		// which Go (the toolchain decides which known vulnerabilities it has).
-		m.Logger.Info("klachtdesk starting", "version", version, "go", runtime.Version(), "platform", runtime.GOOS+"/"+runtime.GOARCH)
 	}
 	if m.cmd.Store != cli.StoreNone {
 		if err := m.openStore(ctx, m.cmd.Store == cli.StoreWrite); err != nil {
@@ -339,7 +339,7 @@ func (m *Main) Close() error {
 	var err error
 	if m.DB != nil {
 		if cerr := m.DB.Close(); cerr != nil {
-			err = fmt.Errorf("close database: %w", cerr)
+			err = m.app.Errorf(cli.MsgCloseDB, cerr)
 		}
 		m.DB = nil
 	}
@@ -364,12 +364,12 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 // migrations) and builds the services. With create false, a data folder
 // that does not exist is an error instead of a new, empty store.
 func (m *Main) openStore(ctx context.Context, create bool) error {
-	if err := prepareDataDir(m.Config.DataDir, create, m.Config.DB == ""); err != nil {
+	if err := m.app.PrepareDataDir(m.Config.DataDir, create, m.Config.DB == ""); err != nil {
 		return err
 	}
 	db := sqldb.NewDB(m.Config.DataDir, m.Config.DB)
 	if err := db.Open(ctx); err != nil {
-		return fmt.Errorf("cannot open the database: %w", err)
+		return m.app.Errorf(cli.MsgOpenDB, err)
 	}
 	m.DB = db
 	m.ComplaintService = sqldb.NewComplaintService(db)
@@ -379,40 +379,5 @@ func (m *Main) openStore(ctx context.Context, create bool) error {
 	m.AuditService = sqldb.NewAuditService(db)
 	m.IntakeService = newIntakeService(db, nil)
 	m.OutboxService = sqldb.NewOutboxService(db)
-	return nil
-}
-
-// prepareDataDir checks the data folder and, with create, makes it. It
-// proves the folder writable, so a read-only mount fails at start with a
-// clear message instead of at the first complaint.
-func prepareDataDir(dir string, create, sqlite bool) error {
-	if dir == "" {
-		return errors.New("no data folder given (--data or KLACHTDESK_DATA)")
-	}
-	fi, err := os.Stat(dir)
-	switch {
-	case err == nil && !fi.IsDir():
-		return fmt.Errorf("data folder %s is a file, not a folder", dir)
-	case errors.Is(err, os.ErrNotExist) && !create && sqlite:
-		return fmt.Errorf("data folder %s does not exist (run 'klachtdesk serve' or 'klachtdesk migrate' first, or give --data)", dir)
-	case errors.Is(err, os.ErrNotExist):
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("cannot create data folder %s: %w", dir, cli.PathCause(err))
-		}
-	case err != nil:
-		return fmt.Errorf("data folder %s: %w", dir, cli.PathCause(err))
-	}
-	if !create {
-		return nil
-	}
-	f, err := os.CreateTemp(dir, ".write-check-*")
-	if err != nil {
-		return fmt.Errorf("data folder %s is not writable: %w", dir, cli.PathCause(err))
-	}
-	name := f.Name()
-	f.Close()
-	if err := os.Remove(name); err != nil {
-		return fmt.Errorf("data folder %s is not writable: %w", dir, cli.PathCause(err))
-	}
 	return nil
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"runtime"
 	"strings"
 	"syscall"
 
+	"github.com/klachtdesk/klachtdesk/cli"
 	"github.com/klachtdesk/klachtdesk/web"
 )
 
@@ -21,11 +23,15 @@ func (s server) Listen(ctx context.Context) (string, error) {
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return "", fmt.Errorf("cannot listen on %s: the address is already in use (is klachtdesk already running? choose another with --addr)", m.Config.Addr)
+			return "", m.app.Errorf(cli.MsgAddrInUse, m.Config.Addr)
 		}
-		return "", fmt.Errorf("cannot listen on %s: %w", m.Config.Addr, err)
+		return "", m.app.Errorf(cli.MsgListen, m.Config.Addr, err)
 	}
 	m.listener = ln
+	// The log starts with what runs: which release, built with which Go
+	// (the toolchain decides which known vulnerabilities it has). A start
+	// refused before this point prints one line: the reason.
+	m.Logger.Info("klachtdesk starting", "version", version, "go", runtime.Version(), "platform", runtime.GOOS+"/"+runtime.GOARCH)
 	return listenURL(ln.Addr()), nil
 }
 
@@ -46,7 +52,7 @@ func (s server) Serve(ctx context.Context) error {
 		defer m.wg.Done()
 		if err := m.HTTPServer.Serve(ln); err != nil {
 			m.mu.Lock()
-			m.serveErr = fmt.Errorf("serve HTTP on %s: %w", ln.Addr(), err)
+			m.serveErr = m.app.Errorf(cli.MsgServeHTTP, ln.Addr(), err)
 			m.mu.Unlock()
 			cancel()
 		}
