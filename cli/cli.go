@@ -73,6 +73,37 @@ type App struct {
 	commands []*Command
 }
 
+// options holds the flags of the commands.
+type options struct {
+	// user add, user passwd
+	role, name, email, passwordFile string
+
+	// complaint add
+	complaint complaintFlags
+
+	// show, import, fetch, quarantine list, quarantine retry, complaint list
+	json bool
+
+	// import
+	batch int
+
+	// fetch, deliver
+	once bool
+
+	// message accept, message split, quarantine show, quarantine retry
+	id int64
+
+	// audit verify
+	anchor string
+
+	// complaint list
+	list struct {
+		state        string
+		open, closed bool
+		limit        int
+	}
+}
+
 // StoreUse says how a command uses the database.
 type StoreUse int
 

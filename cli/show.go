@@ -339,9 +339,9 @@ func (w *complaintWriter) events(b *bytes.Buffer, v ComplaintView) {
 	fmt.Fprintf(b, "\n%s\n", w.a.Sprintf(mEvents, w.loc))
 	tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
 	for _, e := range v.Events {
-		fields := changedFields(e)
-		if e.Kind == klachtdesk.EventCreated {
-			fields = w.a.Sprintf(mRegistered)
+		fields := w.a.Sprintf(mRegistered)
+		if e.Kind != klachtdesk.EventCreated {
+			fields = changedFields(e)
 		}
 		if note := e.EventNote(); note != "" {
 			fields += ": " + OneLine(note)

@@ -15,37 +15,6 @@ import (
 	"github.com/klachtdesk/klachtdesk"
 )
 
-// options holds the flags of the commands.
-type options struct {
-	// user add, user passwd
-	role, name, email, passwordFile string
-
-	// complaint add
-	complaint complaintFlags
-
-	// show, import, fetch, quarantine list, quarantine retry, complaint list
-	json bool
-
-	// import
-	batch int
-
-	// fetch, deliver
-	once bool
-
-	// message accept, message split, quarantine show, quarantine retry
-	id int64
-
-	// audit verify
-	anchor string
-
-	// complaint list
-	list struct {
-		state        string
-		open, closed bool
-		limit        int
-	}
-}
-
 // passwordSources is the help text shared by the commands that set a
 // password.
 const passwordSources = `The password comes from --password-file (its first line), or else from
