@@ -84,7 +84,7 @@ func TestImport(t *testing.T) {
 	if got[4].Reason == "" {
 		t.Error("a rejected mail names its reason")
 	}
-	if !strings.Contains(r.stderr, "5 e-mails verwerkt / 5 mails processed: new 2, reply 1, auto_reply 1, bounce 0, duplicate 0, rejected 1, error 0") {
+	if !strings.Contains(r.stderr, "5 mails processed: new 2, reply 1, auto_reply 1, bounce 0, duplicate 0, rejected 1, error 0") {
 		t.Errorf("summary: %q", r.stderr)
 	}
 

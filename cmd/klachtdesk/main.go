@@ -14,11 +14,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"os/signal"
-	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,7 +28,7 @@ import (
 	// computes them right instead of falling back to UTC.
 	_ "time/tzdata"
 
-	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/cli"
 	"github.com/klachtdesk/klachtdesk/letter"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 	"github.com/klachtdesk/klachtdesk/web"
@@ -65,6 +65,9 @@ type Config struct {
 	LogFormat string     // text or json
 	LogLevel  slog.Level // debug, info, warn or error
 	Addr      string     // serve: HOST:PORT to listen on
+	// MailConfig names the mail configuration file (IMAP mailboxes, SMTP
+	// server) of serve, fetch and deliver; "" is none.
+	MailConfig string
 }
 
 // Main is the program: the parsed command and configuration, and the
@@ -82,11 +85,6 @@ type Main struct {
 	// Config is filled by ParseFlags.
 	Config Config
 
-	// Command is the command ParseFlags selected, such as "serve" or
-	// "user add"; Args are its positional arguments.
-	Command string
-	Args    []string
-
 	Logger *slog.Logger
 
 	// The store and its services, set by Run for commands that use the
@@ -103,8 +101,12 @@ type Main struct {
 	// HTTPServer is set by Run for serve.
 	HTTPServer *web.Server
 
-	cmd  *command
+	// app is the command line; cmd the command it parsed.
+	app  *cli.App
+	cmd  *cli.Command
 	opts options
+	// mail is the loaded mail configuration of a command taking one.
+	mail *MailConfig
 
 	listener net.Listener
 	cancel   context.CancelFunc
@@ -135,15 +137,14 @@ func (m *Main) Execute(ctx context.Context, args []string) (code int) {
 		// A bug must still end in one line and a non-zero exit, not a
 		// stack trace in an operator's terminal.
 		if v := recover(); v != nil {
-			fmt.Fprintf(m.Stderr, "klachtdesk: internal error: %v\n", v)
+			fmt.Fprintf(m.Stderr, "klachtdesk: %s\n", m.app.Sprintf(cli.MsgInternal, v))
 			code = 1
 		}
 	}()
 	if err := m.ParseFlags(ctx, args); errors.Is(err, flag.ErrHelp) {
 		return 0
 	} else if err != nil {
-		fmt.Fprintln(m.Stderr, oneLine("klachtdesk: "+err.Error()))
-		return 2
+		return m.app.Exit(err, 2)
 	}
 	err := m.Run(ctx)
 	if err == nil {
@@ -152,252 +153,63 @@ func (m *Main) Execute(ctx context.Context, args []string) (code int) {
 	if cerr := m.Close(); err == nil {
 		err = cerr
 	}
-	return m.exitCode(err)
-}
-
-// exitCode prints err, if any, and returns the exit code for it.
-func (m *Main) exitCode(err error) int {
-	var exit *exitError
-	var usage *usageError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &usage):
-		fmt.Fprintln(m.Stderr, oneLine("klachtdesk: "+usage.msg))
-		return 2
-	case errors.As(err, &exit) && exit.silent:
-		return exit.code
-	case errors.As(err, &exit):
-		fmt.Fprintln(m.Stderr, oneLine("klachtdesk: "+message(exit.err)))
-		return exit.code
-	}
-	fmt.Fprintln(m.Stderr, oneLine("klachtdesk: "+message(err)))
-	return 1
-}
-
-// message is what an operator reads for err: the domain message alone for a
-// domain error (its code is for programs), the error chain otherwise.
-func message(err error) string {
-	var e *klachtdesk.Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return err.Error()
-}
-
-// oneLine keeps a message on one line, whatever a wrapped error contains.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// exitError ends the program with a given exit code; silent when the
-// command already printed why.
-type exitError struct {
-	code   int
-	silent bool
-	err    error
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit status %d", e.code)
-	}
-	return e.err.Error()
-}
-
-func (e *exitError) Unwrap() error { return e.err }
-
-// usageError is a wrong command line; Execute exits with status 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
-
-// command is one command of the program.
-type command struct {
-	name     string // "serve", "user add", …
-	synopsis string // one line for the command list
-	usage    string // the full text of "-h", after the flag list header
-	// flags defines the command's own flags on fs, bound to m.opts.
-	flags func(m *Main, fs *flag.FlagSet)
-	// args checks the positional arguments (a usage error otherwise).
-	args func(m *Main, args []string) error
-	run  func(m *Main, ctx context.Context) error
-	// store: 0 no database; storeRead opens an existing data folder only;
-	// storeWrite creates the data folder when missing.
-	store int
-}
-
-// Database use of a command.
-const (
-	storeNone = iota
-	storeRead
-	storeWrite
-)
-
-// groups are the commands that take a sub-command.
-var groups = map[string]string{
-	"user":       "manage staff users: add, list, passwd",
-	"audit":      "check the audit trail: verify",
-	"settings":   "read and change the procedure settings: get, set",
-	"complaint":  "register and list complaints: add, list",
-	"message":    "act on a received message: accept, split",
-	"quarantine": "mails intake refused or could not process: list, show, retry",
-}
-
-// commands lists every command, in the order of the usage text.
-var commands []*command
-
-func init() {
-	commands = []*command{
-		serveCommand, migrateCommand,
-		userAddCommand, userListCommand, userPasswdCommand,
-		auditVerifyCommand,
-		complaintAddCommand, complaintListCommand, showCommand,
-		importCommand, fetchCommand, deliverCommand,
-		messageAcceptCommand, messageSplitCommand,
-		quarantineListCommand, quarantineShowCommand, quarantineRetryCommand,
-		settingsGetCommand, settingsSetCommand,
-		demoCommand, versionCommand,
-	}
-}
-
-func lookupCommand(name string) *command {
-	for _, c := range commands {
-		if c.name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-// usage returns the top-level usage text.
-func usage() string {
-	var b strings.Builder
-	b.WriteString(`Usage: klachtdesk COMMAND [flags] [arguments]
-
-Klachtdesk registers written complaints and carries them through the
-complaints procedure. Commands:
-
-`)
-	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-17s %s\n", c.name, c.synopsis)
-	}
-	b.WriteString(`
-Every command takes these flags (a flag wins over its environment variable):
-  --data DIR         data folder (KLACHTDESK_DATA, default ./klachtdesk-data)
-  --db URL           database URL (KLACHTDESK_DB or a file named by
-                     KLACHTDESK_DB_FILE; default: SQLite in the data folder)
-  --log-format F     text or json (KLACHTDESK_LOG_FORMAT, default text)
-  --log-level L      debug, info, warn or error (KLACHTDESK_LOG_LEVEL, default info)
-
-Run "klachtdesk COMMAND -h" for the flags of one command.
-Exit status: 0 success, 1 failure, 2 wrong command line.
-`)
-	return b.String()
+	return m.app.Exit(err, 1)
 }
 
 // ParseFlags selects the command, parses its flags and reads the
 // environment for flags not given. It prints the usage and returns
-// flag.ErrHelp for -h; it returns a *usageError for a wrong command line.
+// flag.ErrHelp for -h; it returns a *cli.UsageError for a wrong command
+// line.
 func (m *Main) ParseFlags(ctx context.Context, args []string) error {
 	if m.Getenv == nil {
 		m.Getenv = os.Getenv
 	}
-	if len(args) == 0 {
-		return usagef("no command given (run 'klachtdesk -h' for the list of commands)")
-	}
-	name := args[0]
-	switch name {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(m.Stdout, usage())
-		return flag.ErrHelp
-	}
-	rest := args[1:]
-	if help, ok := groups[name]; ok {
-		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
-			if len(rest) > 0 && isHelpFlag(rest[0]) {
-				fmt.Fprint(m.Stdout, groupUsage(name, help))
-				return flag.ErrHelp
-			}
-			return usagef("%s needs a sub-command: %s (run 'klachtdesk %s -h')", name, strings.TrimPrefix(help[strings.Index(help, ":")+1:], " "), name)
-		}
-		name += " " + rest[0]
-		rest = rest[1:]
-	}
-	cmd := lookupCommand(name)
-	if cmd == nil {
-		return usagef("unknown command %q (run 'klachtdesk -h' for the list of commands)", name)
-	}
-	m.cmd, m.Command = cmd, cmd.name
-
-	fs := flag.NewFlagSet("klachtdesk "+cmd.name, flag.ContinueOnError)
-	// The flag package would print its error and the whole usage; we print
-	// one line ourselves, and the usage only when asked for.
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	m.Config = Config{DataDir: DefaultDataDir, LogFormat: DefaultLogFormat, LogLevel: slog.LevelInfo, Addr: DefaultAddr}
-	fs.StringVar(&m.Config.DataDir, "data", m.Config.DataDir, "data `folder`")
-	fs.StringVar(&m.Config.DB, "db", "", "database `URL` (empty: SQLite in the data folder)")
-	fs.StringVar(&m.Config.LogFormat, "log-format", m.Config.LogFormat, "log format: text or json")
-	fs.TextVar(&m.Config.LogLevel, "log-level", m.Config.LogLevel, "log level: debug, info, warn or error")
-	if cmd.flags != nil {
-		cmd.flags(m, fs)
-	}
-
-	positional, err := parseInterspersed(fs, rest)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(m.Stdout, commandUsage(cmd, fs))
-		return flag.ErrHelp
-	} else if err != nil {
-		return usagef("%s: %v (run 'klachtdesk %s -h' for usage)", cmd.name, err, cmd.name)
-	}
-	if err := m.applyEnv(fs); err != nil {
+	m.app = m.newApp()
+	if err := m.chooseLanguage(); err != nil {
 		return err
 	}
-	if f := m.Config.LogFormat; f != "text" && f != "json" {
-		return usagef("log format must be text or json, not %q", f)
-	}
-	m.Args = positional
-	if cmd.args != nil {
-		if err := cmd.args(m, positional); err != nil {
-			return err
+	m.Config = Config{DataDir: DefaultDataDir, LogFormat: DefaultLogFormat, LogLevel: slog.LevelInfo, Addr: DefaultAddr}
+	var err error
+	m.cmd, err = m.app.Parse(args, m.defineFlags, m.applyEnv)
+	return err
+}
+
+// newApp returns the command line on the program's streams, with the demo
+// command added to the table.
+func (m *Main) newApp() *cli.App {
+	a := cli.NewApp()
+	a.Stdin, a.Stdout, a.Stderr = m.Stdin, m.Stdout, m.Stderr
+	a.StdinIsTerminal = m.StdinIsTerminal
+	a.Version = version
+	a.AddCommand(m.demoCommand())
+	return a
+}
+
+// chooseLanguage sets the language of the command line from KLACHTDESK_LANG
+// or else the locale.
+func (m *Main) chooseLanguage() error {
+	m.app.Lang = cli.LocaleLanguage(m.Getenv("LC_ALL"), m.Getenv("LC_MESSAGES"), m.Getenv("LANG"))
+	if v := m.Getenv("KLACHTDESK_LANG"); v != "" {
+		lang, ok := cli.ParseLanguage(v)
+		if !ok {
+			return m.app.Usagef(cli.MsgLanguage, v)
 		}
-	} else if len(positional) > 0 {
-		return usagef("%s takes no arguments, got %q (run 'klachtdesk %s -h' for usage)", cmd.name, positional[0], cmd.name)
+		m.app.Lang = lang
 	}
 	return nil
 }
 
-func isHelpFlag(s string) bool {
-	return s == "-h" || s == "-help" || s == "--help" || s == "--h"
-}
-
-// parseInterspersed parses flags that may stand before, between or after the
-// positional arguments ("user add alice --role admin"), which the flag
-// package alone stops at. Everything after "--" is positional.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		before := len(args)
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		// The flag package stops at the first non-flag, or consumes a "--"
-		// and stops after it; tell the two apart by what it left.
-		consumed := args[:before-len(rest)]
-		if len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
+// defineFlags defines the configuration flags cmd takes on fs.
+func (m *Main) defineFlags(cmd *cli.Command, fs *flag.FlagSet) {
+	fs.StringVar(&m.Config.DataDir, "data", m.Config.DataDir, "data `folder`")
+	fs.StringVar(&m.Config.DB, "db", "", "database `URL` (empty: SQLite in the data folder)")
+	fs.StringVar(&m.Config.LogFormat, "log-format", m.Config.LogFormat, "log format: text or json")
+	fs.TextVar(&m.Config.LogLevel, "log-level", m.Config.LogLevel, "log level: debug, info, warn or error")
+	if cmd.Config&cli.ConfigAddr != 0 {
+		fs.StringVar(&m.Config.Addr, "addr", DefaultAddr, "`HOST:PORT` to listen on")
+	}
+	if cmd.Config&cli.ConfigMail != 0 {
+		fs.StringVar(&m.Config.MailConfig, "mail-config", "", "mail configuration `FILE` (IMAP mailboxes, SMTP server); see docs/mail.md")
 	}
 }
 
@@ -416,16 +228,11 @@ var envVars = map[string]string{
 var secretEnv = map[string]bool{"KLACHTDESK_DB": true}
 
 // applyEnv sets every flag that was not given on the command line from its
-// environment variable, if set.
+// environment variable, if set, and checks the log format.
 func (m *Main) applyEnv(fs *flag.FlagSet) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	names := make([]string, 0, len(envVars))
-	for name := range envVars {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(envVars)) {
 		env := envVars[name]
 		if given[name] || fs.Lookup(name) == nil {
 			continue
@@ -438,8 +245,11 @@ func (m *Main) applyEnv(fs *flag.FlagSet) error {
 			continue
 		}
 		if err := fs.Set(name, value); err != nil {
-			return usagef("%s: %v", env, err)
+			return cli.Usagef("%s: %v", env, err)
 		}
+	}
+	if f := m.Config.LogFormat; f != "text" && f != "json" {
+		return m.app.Usagef(cli.MsgLogFormat, f)
 	}
 	return nil
 }
@@ -455,42 +265,13 @@ func (m *Main) lookupEnv(env string) (string, bool, error) {
 	case file == "":
 		return value, value != "", nil
 	case value != "":
-		return "", false, usagef("set %s or %s_FILE, not both", env, env)
+		return "", false, m.app.Usagef(cli.MsgSecretTwice, env, env)
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return "", false, fmt.Errorf("%s_FILE: %w", env, err)
 	}
 	return strings.TrimRight(string(b), "\r\n"), true, nil
-}
-
-// groupUsage is the help of a command group such as "user".
-func groupUsage(group, help string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Usage: klachtdesk %s SUB-COMMAND [flags] [arguments]\n\n%s\n\n", group, help)
-	for _, c := range commands {
-		if strings.HasPrefix(c.name, group+" ") {
-			fmt.Fprintf(&b, "  %-17s %s\n", c.name, c.synopsis)
-		}
-	}
-	fmt.Fprintf(&b, "\nRun \"klachtdesk %s SUB-COMMAND -h\" for its flags.\n", group)
-	return b.String()
-}
-
-// commandUsage is the help of one command: its text and its flags.
-func commandUsage(cmd *command, fs *flag.FlagSet) string {
-	var b strings.Builder
-	b.WriteString(strings.TrimLeft(cmd.usage, "\n"))
-	b.WriteString("\nFlags:\n")
-	fs.SetOutput(&b)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
-	b.WriteString("\nEnvironment: KLACHTDESK_DATA, KLACHTDESK_DB (or KLACHTDESK_DB_FILE), KLACHTDESK_LOG_FORMAT,\nKLACHTDESK_LOG_LEVEL")
-	if fs.Lookup("addr") != nil {
-		b.WriteString(", KLACHTDESK_ADDR")
-	}
-	b.WriteString("; a flag wins over its variable.\n")
-	return b.String()
 }
 
 // Run executes the parsed command. For serve it returns once the server
@@ -505,12 +286,35 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Logger == nil {
 		m.Logger = newLogger(m.Stderr, m.Config.LogFormat, m.Config.LogLevel)
 	}
-	if m.cmd.store != storeNone {
-		if err := m.openStore(ctx, m.cmd.store == storeWrite); err != nil {
+	if m.cmd.Store != cli.StoreNone {
+		if err := m.openStore(ctx, m.cmd.Store == cli.StoreWrite); err != nil {
 			return err
 		}
 	}
-	return m.cmd.run(m, ctx)
+	if m.cmd.Config&cli.ConfigMail != 0 {
+		if err := m.prepareMail(); err != nil {
+			return err
+		}
+	}
+	m.wireApp()
+	return m.cmd.Run(ctx)
+}
+
+// wireApp hands the command line the streams, the store's services and the
+// adapters.
+func (m *Main) wireApp() {
+	a := m.app
+	a.Stdin, a.Stdout, a.Stderr = m.Stdin, m.Stdout, m.Stderr
+	a.Logger = m.Logger
+	a.Server, a.Mail = server{m}, mailer{m}
+	if m.DB == nil {
+		return
+	}
+	a.Now = func() time.Time { return m.DB.Now() }
+	a.Schema = m.DB
+	a.ComplaintService, a.UserService, a.UserCounter = m.ComplaintService, m.UserService, m.UserService
+	a.SettingsService, a.MessageService, a.AuditService = m.SettingsService, m.MessageService, m.AuditService
+	a.AddressStatus, a.QuarantineService, a.MessageReview = m.OutboxService, m.IntakeService, m.IntakeService
 }
 
 // Wait blocks until a started server stops: its context was cancelled (a
@@ -536,7 +340,7 @@ func (m *Main) Close() error {
 	var err error
 	if m.DB != nil {
 		if cerr := m.DB.Close(); cerr != nil {
-			err = fmt.Errorf("close database: %w", cerr)
+			err = m.app.Errorf(cli.MsgCloseDB, cerr)
 		}
 		m.DB = nil
 	}
@@ -561,12 +365,12 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 // migrations) and builds the services. With create false, a data folder
 // that does not exist is an error instead of a new, empty store.
 func (m *Main) openStore(ctx context.Context, create bool) error {
-	if err := prepareDataDir(m.Config.DataDir, create, m.Config.DB == ""); err != nil {
+	if err := m.app.PrepareDataDir(m.Config.DataDir, create, m.Config.DB == ""); err != nil {
 		return err
 	}
 	db := sqldb.NewDB(m.Config.DataDir, m.Config.DB)
 	if err := db.Open(ctx); err != nil {
-		return fmt.Errorf("cannot open the database: %w", err)
+		return m.app.Errorf(cli.MsgOpenDB, err)
 	}
 	m.DB = db
 	m.ComplaintService = sqldb.NewComplaintService(db)
@@ -579,138 +383,4 @@ func (m *Main) openStore(ctx context.Context, create bool) error {
 	m.OutboxService = sqldb.NewOutboxService(db)
 	m.OutboxService.Letters = letter.Writer{}
 	return nil
-}
-
-// prepareDataDir checks the data folder and, with create, makes it. It
-// proves the folder writable, so a read-only mount fails at start with a
-// clear message instead of at the first complaint.
-func prepareDataDir(dir string, create, sqlite bool) error {
-	if dir == "" {
-		return errors.New("no data folder given (--data or KLACHTDESK_DATA)")
-	}
-	fi, err := os.Stat(dir)
-	switch {
-	case err == nil && !fi.IsDir():
-		return fmt.Errorf("data folder %s is a file, not a folder", dir)
-	case errors.Is(err, os.ErrNotExist) && !create && sqlite:
-		return fmt.Errorf("data folder %s does not exist (run 'klachtdesk serve' or 'klachtdesk migrate' first, or give --data)", dir)
-	case errors.Is(err, os.ErrNotExist):
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("cannot create data folder %s: %w", dir, pathCause(err))
-		}
-	case err != nil:
-		return fmt.Errorf("data folder %s: %w", dir, pathCause(err))
-	}
-	if !create {
-		return nil
-	}
-	f, err := os.CreateTemp(dir, ".write-check-*")
-	if err != nil {
-		return fmt.Errorf("data folder %s is not writable: %w", dir, pathCause(err))
-	}
-	name := f.Name()
-	f.Close()
-	if err := os.Remove(name); err != nil {
-		return fmt.Errorf("data folder %s is not writable: %w", dir, pathCause(err))
-	}
-	return nil
-}
-
-// pathCause strips the operation and path from a *fs.PathError, which the
-// message around it already names.
-func pathCause(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// versionCommand prints the version.
-var versionCommand = &command{
-	name:     "version",
-	synopsis: "print the version of klachtdesk and of Go",
-	usage: `Usage: klachtdesk version
-
-Prints the version of klachtdesk (set at build time) and the Go version it
-was built with.
-`,
-	run: func(m *Main, ctx context.Context) error {
-		_, err := fmt.Fprintf(m.Stdout, "klachtdesk %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-		return err
-	},
-}
-
-// migrateCommand opens the database, which runs the migrations.
-var migrateCommand = &command{
-	name:     "migrate",
-	synopsis: "create or upgrade the database and print its schema version",
-	usage: `Usage: klachtdesk migrate [flags]
-
-Creates the data folder and the database when missing, runs every pending
-migration and prints the schema version. serve does the same at start.
-`,
-	store: storeWrite,
-	run: func(m *Main, ctx context.Context) error {
-		v, err := m.DB.SchemaVersion(ctx)
-		if err != nil {
-			return fmt.Errorf("read schema version: %w", err)
-		}
-		_, err = fmt.Fprintf(m.Stdout, "schema version %d\n", v)
-		return err
-	},
-}
-
-// auditVerifyCommand walks the hash chain of the audit trail.
-var auditVerifyCommand = &command{
-	name:     "audit verify",
-	synopsis: "check that the audit trail is intact",
-	usage: `Usage: klachtdesk audit verify [flags]
-
-Walks the hash-chained audit trail from its first event and checks every
-row. Prints "audit trail intact: N events" and the chain's head as
-"anchor: ID:HASH" and exits 0, or "audit trail BROKEN at event ID: REASON"
-and exits 1.
-
-A chain proves every row against the rows before it, but not against a
-rewrite of the whole trail. Record the anchor outside Klachtdesk now and
-then (a ticket, a mail to the auditor); --anchor ID:HASH then also checks
-that event ID still has that hash, so nothing up to it was rewritten.
-`,
-	flags: func(m *Main, fs *flag.FlagSet) {
-		fs.StringVar(&m.opts.anchor, "anchor", "", "also check a recorded anchor `ID:HASH`")
-	},
-	store: storeRead,
-	run: func(m *Main, ctx context.Context) error {
-		var anchorID int64
-		var anchorHash string
-		if m.opts.anchor != "" {
-			var err error
-			if anchorID, anchorHash, err = klachtdesk.ParseAnchor(m.opts.anchor); err != nil {
-				return err
-			}
-		}
-		report, err := m.AuditService.VerifyAudit(ctx)
-		if err != nil {
-			return fmt.Errorf("verify audit trail: %w", err)
-		}
-		if report.Break != nil {
-			fmt.Fprintf(m.Stdout, "audit trail BROKEN at event %d: %s\n", report.Break.EventID, oneLine(report.Break.Reason))
-			return &exitError{code: 1, silent: true}
-		}
-		if anchorID != 0 {
-			hash, err := m.AuditService.EventHash(ctx, anchorID)
-			if klachtdesk.ErrorCode(err) == klachtdesk.ENOTFOUND || err == nil && hash != anchorHash {
-				fmt.Fprintf(m.Stdout, "audit trail BROKEN at event %d: it does not match the recorded anchor: the trail was rewritten\n", anchorID)
-				return &exitError{code: 1, silent: true}
-			} else if err != nil {
-				return err
-			}
-		}
-		if _, err := fmt.Fprintf(m.Stdout, "audit trail intact: %d events\n", report.Events); err != nil || report.LastID == 0 {
-			return err
-		}
-		_, err = fmt.Fprintf(m.Stdout, "anchor: %s\n", report.Anchor())
-		return err
-	},
 }

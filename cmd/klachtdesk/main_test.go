@@ -25,6 +25,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/cli"
 	_ "modernc.org/sqlite" // driver "sqlite", to tamper with the audit trail
 )
 
@@ -131,7 +132,7 @@ func httpGet(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-var passwordRE = regexp.MustCompile(`Wachtwoord / Password:\s+(\S+)`)
+var passwordRE = regexp.MustCompile(`Password:\s+(\S+)`)
 
 func TestServe(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data") // does not exist yet
@@ -153,16 +154,16 @@ func TestServe(t *testing.T) {
 
 	// The first start prints the administrator's credentials, once.
 	out := stdout.String()
-	if n := strings.Count(out, "Wachtwoord / Password"); n != 1 {
+	if n := strings.Count(out, "Password:"); n != 1 {
 		t.Fatalf("credentials printed %d times on the first start:\n%s", n, out)
 	}
-	for _, want := range []string{m.URL(), "Gebruiker / User:        admin", "niet opnieuw getoond", "not shown again"} {
+	for _, want := range []string{m.URL(), "User:       admin", "not shown again", "klachtdesk user passwd admin"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("credentials block lacks %q:\n%s", want, out)
 		}
 	}
 	match := passwordRE.FindStringSubmatch(out)
-	if match == nil || len(match[1]) != 20 || strings.Trim(match[1], passwordAlphabet) != "" {
+	if match == nil || len(match[1]) != 20 || strings.Trim(match[1], cli.PasswordAlphabet) != "" {
 		t.Errorf("password %q: want 20 characters of the unambiguous alphabet", match)
 	}
 	if _, err := m.UserService.Authenticate(context.Background(), "admin", match[1]); err != nil {
@@ -182,6 +183,16 @@ func TestServe(t *testing.T) {
 	}
 	if out := stdout2.String(); strings.Contains(out, "Wachtwoord") || strings.Contains(out, "Password") {
 		t.Errorf("second start printed credentials again:\n%s", out)
+	}
+}
+
+// TestServeLogsGoVersion: the first log line of serve names the release
+// and the Go toolchain it was built with.
+func TestServeLogsGoVersion(t *testing.T) {
+	_, _, stderr, _ := startServe(t, t.TempDir())
+	first, _, _ := strings.Cut(stderr.String(), "\n")
+	if !strings.Contains(first, "go="+runtime.Version()) || !strings.Contains(first, "version=dev") {
+		t.Errorf("first log line %q does not name the Go version %s", first, runtime.Version())
 	}
 }
 
@@ -224,7 +235,7 @@ func TestServeExecuteStopsOnCancel(t *testing.T) {
 		code <- m.Execute(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--log-format", "json"})
 	}()
 	deadline := time.Now().Add(hangGuard)
-	for !strings.Contains(stdout.String(), "Adres / URL") {
+	for !strings.Contains(stdout.String(), "URL:") {
 		if time.Now().After(deadline) {
 			t.Fatalf("serve did not start: %s", stderr)
 		}
@@ -341,9 +352,10 @@ func TestHelpAndVersion(t *testing.T) {
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("-h: %+v", r)
 	}
-	for _, c := range commands {
-		if !strings.Contains(r.stdout, c.name) {
-			t.Errorf("usage lacks %q", c.name)
+	tm, _, _ := newTestMain(nil, "")
+	for _, c := range tm.newApp().Commands() {
+		if !strings.Contains(r.stdout, c.Name) {
+			t.Errorf("usage lacks %q", c.Name)
 		}
 	}
 	r = run(t, nil, "", "complaint", "add", "-h")
@@ -375,7 +387,7 @@ type showJSON struct {
 	Deadlines   map[string]klachtdesk.Deadline `json:"deadlines"`
 	Overdue     bool                           `json:"overdue"`
 	Events      []klachtdesk.Event             `json:"events"`
-	Messages    []messageView                  `json:"messages"`
+	Messages    []cli.MessageView              `json:"messages"`
 }
 
 func show(t *testing.T, dir, ref string) showJSON {
@@ -586,6 +598,7 @@ func TestSettings(t *testing.T) {
 		{"bad boolean", []string{"set", "calendar.good_friday_off", "maybe"}, 1, []string{"true, false"}},
 		{"unknown key on get", []string{"get", "nope"}, 1, []string{"settings are:", "org.name"}},
 		{"set without value", []string{"set", "answer.roll"}, 2, []string{"KEY and VALUE"}},
+		{"negative number", []string{"set", "answer.term_days", "-5"}, 1, []string{"setting answer.term_days", "from 1 to 90", `not "-5"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -698,7 +711,7 @@ func TestDemoAndAudit(t *testing.T) {
 			t.Errorf("no complaint is %s:\n%s", name, out)
 		}
 	}
-	if !strings.Contains(out, "Wachtwoord / Password") {
+	if !strings.Contains(out, "Password:") {
 		t.Errorf("demo on a new store does not print the administrator's credentials")
 	}
 
@@ -838,7 +851,7 @@ func TestBinary(t *testing.T) {
 	}
 	defer cmd.Process.Kill()
 
-	urlRE := regexp.MustCompile(`Adres / URL:\s+(\S+)`)
+	urlRE := regexp.MustCompile(`URL:\s+(\S+)`)
 	ready := false
 	for time.Since(start) < hangGuard && !ready {
 		if m := urlRE.FindStringSubmatch(stdout.String()); m != nil {
@@ -988,4 +1001,41 @@ func TestComplaintList(t *testing.T) {
 	}
 	checkOneLine(t, run(t, nil, "", "complaint", "list", "--data", dir, "--state", "lost"), 2, "in_treatment")
 	checkOneLine(t, run(t, nil, "", "complaint", "list", "--data", dir, "--open", "--closed"), 2, "exclude")
+}
+
+// TestLanguage: the command line speaks Dutch or English, one at a time,
+// as KLACHTDESK_LANG or else the locale says.
+func TestLanguage(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, "", "migrate", "--data", dir)
+	const dutch, english = "klachtdesk: --limit moet 0 of meer zijn\n", "klachtdesk: --limit must be 0 or more\n"
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{nil, english},
+		{map[string]string{"LANG": "nl_NL.UTF-8"}, dutch},
+		{map[string]string{"LC_MESSAGES": "nl_BE.UTF-8", "LANG": "en_US.UTF-8"}, dutch},
+		{map[string]string{"LC_ALL": "C.UTF-8", "LANG": "nl_NL.UTF-8"}, english},
+		{map[string]string{"KLACHTDESK_LANG": "nl"}, dutch},
+		{map[string]string{"KLACHTDESK_LANG": "en", "LANG": "nl_NL.UTF-8"}, english},
+	} {
+		if r := run(t, tt.env, "", "complaint", "list", "--data", dir, "--limit", "-1"); r.code != 2 || r.stderr != tt.want {
+			t.Errorf("env %v: exit %d, stderr %q; want %q", tt.env, r.code, r.stderr, tt.want)
+		}
+	}
+	nl := map[string]string{"KLACHTDESK_LANG": "nl"}
+	checkOneLine(t, run(t, nl, "", "user", "list", "--data", filepath.Join(dir, "nope")), 1, "datamap", "bestaat niet")
+	if r := run(t, nl, "", "user", "list", "--data", dir); !strings.HasPrefix(r.stdout, "GEBRUIKERSNAAM") {
+		t.Errorf("Dutch user list: %q", r.stdout)
+	}
+	checkOneLine(t, run(t, map[string]string{"KLACHTDESK_LANG": "de"}, "", "version"), 2, "KLACHTDESK_LANG must be nl or en")
+
+	// Every message of the program, the command line's and this
+	// package's, has both languages.
+	for _, m := range cli.Messages() {
+		if err := m.Check(); err != nil {
+			t.Error(err)
+		}
+	}
 }

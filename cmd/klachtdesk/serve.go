@@ -2,66 +2,43 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
+	"runtime"
 	"strings"
 	"syscall"
 
-	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/cli"
 	"github.com/klachtdesk/klachtdesk/web"
 )
 
-// serveCommand runs the web server.
-var serveCommand = &command{
-	name:     "serve",
-	synopsis: "run the web server",
-	usage: `Usage: klachtdesk serve [flags]
+// server is the web server and background loops of serve, as the command
+// line runs them.
+type server struct{ m *Main }
 
-Creates the data folder when missing, opens the database (running any
-pending migration) and serves Klachtdesk over HTTP until SIGINT or SIGTERM,
-then finishes the requests in flight and stops.
-
-On the very first start, with no users yet, it creates the user "admin" with
-a random password and prints the address, user name and password once.
-
-Endpoints: / (start page), /healthz (liveness), /readyz (database answers),
-/metrics (Prometheus).
-
-With --mail-config FILE it also takes the mail of the configured IMAP
-mailboxes (IDLE, or polling) and delivers the outbox over the configured SMTP
-server, in the background; see docs/mail.md.
-`,
-	flags: func(m *Main, fs *flag.FlagSet) {
-		fs.StringVar(&m.Config.Addr, "addr", DefaultAddr, "`HOST:PORT` to listen on")
-		mailFlag(m, fs)
-	},
-	store: storeWrite,
-	run:   (*Main).runServe,
-}
-
-// runServe listens, creates the first administrator when there is none, and
-// starts serving. It returns once the server accepts connections.
-func (m *Main) runServe(ctx context.Context) error {
+// Listen opens the listening socket on the configured address.
+func (s server) Listen(ctx context.Context) (string, error) {
+	m := s.m
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("cannot listen on %s: the address is already in use (is klachtdesk already running? choose another with --addr)", m.Config.Addr)
+			return "", m.app.Errorf(cli.MsgAddrInUse, m.Config.Addr)
 		}
-		return fmt.Errorf("cannot listen on %s: %w", m.Config.Addr, err)
+		return "", m.app.Errorf(cli.MsgListen, m.Config.Addr, err)
 	}
 	m.listener = ln
-	url := listenURL(ln.Addr())
+	// The log starts with what runs: which release, built with which Go
+	// (the toolchain decides which known vulnerabilities it has). A start
+	// refused before this point prints one line: the reason.
+	m.Logger.Info("klachtdesk starting", "version", version, "go", runtime.Version(), "platform", runtime.GOOS+"/"+runtime.GOARCH)
+	return listenURL(ln.Addr()), nil
+}
 
-	if err := m.bootstrapAdmin(ctx, url); err != nil {
-		return err
-	}
-	if err := m.warnOrganisation(ctx); err != nil {
-		return err
-	}
-
+// Serve starts the mail loops and the HTTP server, and a watcher that shuts
+// the server down when ctx ends. It returns once they run.
+func (s server) Serve(ctx context.Context) error {
+	m := s.m
 	ctx, cancel := context.WithCancel(ctx)
 	m.cancel, m.done = cancel, ctx.Done()
 	if err := m.startMail(ctx); err != nil {
@@ -69,13 +46,13 @@ func (m *Main) runServe(ctx context.Context) error {
 		return err
 	}
 	m.HTTPServer = web.NewServer(m.Logger, m.DB)
-
+	ln := m.listener
 	m.wg.Add(2)
 	go func() {
 		defer m.wg.Done()
 		if err := m.HTTPServer.Serve(ln); err != nil {
 			m.mu.Lock()
-			m.serveErr = fmt.Errorf("serve HTTP on %s: %w", ln.Addr(), err)
+			m.serveErr = m.app.Errorf(cli.MsgServeHTTP, ln.Addr(), err)
 			m.mu.Unlock()
 			cancel()
 		}
@@ -90,23 +67,7 @@ func (m *Main) runServe(ctx context.Context) error {
 			m.Logger.Warn("requests still in flight were cut off", "err", err)
 		}
 	}()
-
-	m.Logger.Info("klachtdesk serving", "url", url, "data", m.Config.DataDir, "database", m.databaseName(), "version", version)
-	return nil
-}
-
-// warnOrganisation says in one log line which of the organisation's
-// details are still unset or the seed's placeholders: until they are set,
-// letters wait in the outbox.
-func (m *Main) warnOrganisation(ctx context.Context) error {
-	s, err := m.SettingsService.Settings(ctx)
-	if err != nil {
-		return fmt.Errorf("read settings: %w", err)
-	}
-	if missing := klachtdesk.MissingOrganisationDetails(s); len(missing) > 0 {
-		m.Logger.Warn("organisatiegegevens ontbreken, brieven wachten tot ze zijn ingevuld / organisation details missing, letters wait until they are set",
-			"settings", strings.Join(missing, ", "), "set_with", "klachtdesk settings set KEY VALUE")
-	}
+	m.Logger.Info("klachtdesk serving", "url", m.URL(), "data", m.Config.DataDir, "database", m.databaseName(), "version", version)
 	return nil
 }
 
@@ -141,71 +102,4 @@ func listenURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return fmt.Sprintf("http://%s/", net.JoinHostPort(host, fmt.Sprint(tcp.Port)))
-}
-
-// bootstrapAdmin creates the user admin with a random password when the
-// store has no users, and prints the credentials once, with the URL to log
-// in at (or, without one, how to start the server). A store that has users
-// (every start after the first) prints nothing.
-func (m *Main) bootstrapAdmin(ctx context.Context, url string) error {
-	n, err := m.UserService.CountUsers(ctx)
-	if err != nil {
-		return fmt.Errorf("count users: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	password := generatePassword(20)
-	admin := &klachtdesk.User{Username: "admin", Name: "Beheerder", Role: klachtdesk.RoleAdmin, Active: true}
-	if err := m.UserService.CreateUser(ctx, admin, password); klachtdesk.ErrorCode(err) == klachtdesk.ECONFLICT {
-		// Another process created it first; it printed the password.
-		return nil
-	} else if err != nil {
-		return fmt.Errorf("create the first administrator: %w", err)
-	}
-	m.Logger.Info("created the first administrator", "username", admin.Username)
-	where := "Adres / URL:             " + url
-	if url == "" {
-		where = "Starten / Start:         klachtdesk serve --data " + m.Config.DataDir
-	}
-	_, err = fmt.Fprintf(m.Stdout, `
-================================================================
- Klachtdesk is voor het eerst gestart.
- Klachtdesk has started for the first time.
-
-   %s
-   Gebruiker / User:        %s
-   Wachtwoord / Password:   %s
-
- Bewaar dit wachtwoord nu: het wordt niet opnieuw getoond.
- Wijzig het met: klachtdesk user passwd %s
- Save this password now: it is not shown again.
- Change it with: klachtdesk user passwd %s
-================================================================
-
-`, where, admin.Username, password, admin.Username, admin.Username)
-	return err
-}
-
-// passwordAlphabet leaves out characters that are easily confused when a
-// password is read off a screen: 0 O o, 1 l I.
-const passwordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-
-// generatePassword returns n characters drawn uniformly from
-// passwordAlphabet with crypto/rand.
-func generatePassword(n int) string {
-	// Reject bytes past the largest multiple of the alphabet size, so every
-	// character is equally likely.
-	limit := 256 - 256%len(passwordAlphabet)
-	out := make([]byte, 0, n)
-	buf := make([]byte, 2*n)
-	for len(out) < n {
-		rand.Read(buf) // never fails (Go 1.24+)
-		for _, b := range buf {
-			if int(b) < limit && len(out) < n {
-				out = append(out, passwordAlphabet[int(b)%len(passwordAlphabet)])
-			}
-		}
-	}
-	return string(out)
 }

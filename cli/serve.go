@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/klachtdesk/klachtdesk"
+)
+
+func (a *App) serveCommand() *Command {
+	return &Command{
+		Name:     "serve",
+		Synopsis: "run the web server",
+		Usage: `Usage: klachtdesk serve [flags]
+
+Creates the data folder when missing, opens the database (running any
+pending migration) and serves Klachtdesk over HTTP until SIGINT or SIGTERM,
+then finishes the requests in flight and stops.
+
+On the very first start, with no users yet, it creates the user "admin" with
+a random password and prints the address, user name and password once.
+
+Endpoints: / (start page), /healthz (liveness), /readyz (database answers),
+/metrics (Prometheus).
+
+With --mail-config FILE it also takes the mail of the configured IMAP
+mailboxes (IDLE, or polling) and delivers the outbox over the configured SMTP
+server, in the background; see docs/mail.md.
+`,
+		Store:  StoreWrite,
+		Config: ConfigAddr | ConfigMail,
+		Run:    a.runServe,
+	}
+}
+
+// runServe listens, creates the first administrator when there is none, and
+// starts serving. It returns once the server accepts connections.
+func (a *App) runServe(ctx context.Context) error {
+	url, err := a.Server.Listen(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.BootstrapAdmin(ctx, url, ""); err != nil {
+		return err
+	}
+	return a.Server.Serve(ctx)
+}
+
+// BootstrapAdmin creates the user admin with a random password when the
+// store has no users, and prints the credentials once, with the URL to log
+// in at (or, without one, how to start the server on dataDir). A store that
+// has users (every start after the first) prints nothing.
+func (a *App) BootstrapAdmin(ctx context.Context, url, dataDir string) error {
+	n, err := a.UserCounter.CountUsers(ctx)
+	if err != nil {
+		return a.Errorf(mCountUsers, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	password := GeneratePassword(20)
+	admin := &klachtdesk.User{Username: "admin", Name: "Beheerder", Role: klachtdesk.RoleAdmin, Active: true}
+	if err := a.UserService.CreateUser(ctx, admin, password); klachtdesk.ErrorCode(err) == klachtdesk.ECONFLICT {
+		// Another process created it first; it printed the password.
+		return nil
+	} else if err != nil {
+		return a.Errorf(mCreateAdmin, err)
+	}
+	if a.Logger != nil {
+		a.Logger.Info("created the first administrator", "username", admin.Username)
+	}
+	where := a.Sprintf(mWhereURL, url)
+	if url == "" {
+		where = a.Sprintf(mWhereStart, dataDir)
+	}
+	const rule = "================================================================"
+	_, err = fmt.Fprintf(a.Stdout, "\n%s\n %s\n\n   %s\n   %s\n   %s\n\n %s\n%s\n\n", rule, a.Sprintf(mFirstStart),
+		where, a.Sprintf(mBannerUser, admin.Username), a.Sprintf(mBannerPass, password), a.Sprintf(mSavePassword, admin.Username), rule)
+	return err
+}
