@@ -65,7 +65,7 @@ that event ID still has that hash, so nothing up to it was rewritten.
 		DefineFlags: func(fs *flag.FlagSet) {
 			fs.StringVar(&a.opts.anchor, "anchor", "", "also check a recorded anchor `ID:HASH`")
 		},
-		Store: StoreRead,
+		Store: StoreReadOnly,
 		Run:   a.runAuditVerify,
 	}
 }

@@ -50,16 +50,14 @@ type App struct {
 	Now func() time.Time
 
 	// Services of the store.
-	ComplaintService klachtdesk.ComplaintService
-	UserService      klachtdesk.UserService
-	SettingsService  klachtdesk.SettingsService
-	MessageService   klachtdesk.MessageService
-	AuditService     klachtdesk.AuditService
-	// Store services not yet on a root interface.
-	UserCounter       UserCounter
-	AddressStatus     AddressStatusService
-	QuarantineService QuarantineService
-	MessageReview     MessageReviewService
+	ComplaintService  klachtdesk.ComplaintService
+	UserService       klachtdesk.UserService
+	SettingsService   klachtdesk.SettingsService
+	MessageService    klachtdesk.MessageService
+	AuditService      klachtdesk.AuditService
+	AddressStatus     klachtdesk.AddressService
+	QuarantineService klachtdesk.QuarantineService
+	MessageReview     klachtdesk.ReviewService
 
 	// What only the adapters can do.
 	Schema SchemaService
@@ -112,6 +110,10 @@ const (
 	StoreNone  StoreUse = iota // no database
 	StoreRead                  // an existing data folder only
 	StoreWrite                 // creates the data folder when missing
+	// StoreReadOnly opens an existing data folder for reading only: no
+	// migration runs and nothing is written, so a restored backup or a
+	// copy on a read-only mount can be listed, shown and verified.
+	StoreReadOnly
 )
 
 // Config is a set of configuration flags of cmd/klachtdesk that a command

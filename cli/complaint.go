@@ -251,7 +251,7 @@ JSON object per line with the same facts and every deadline.
 			fs.IntVar(&a.opts.list.limit, "limit", 50, "at most N complaints (0: all)")
 			fs.BoolVar(&a.opts.json, "json", false, "one JSON object per line")
 		},
-		Store: StoreRead,
+		Store: StoreReadOnly,
 		Run:   a.runComplaintList,
 	}
 }

@@ -148,6 +148,10 @@ func (s *fakeStore) QuarantinedMails(ctx context.Context, limit int) ([]*klachtd
 	return s.quarantine, nil
 }
 
+func (s *fakeStore) RetryQuarantined(ctx context.Context, id int64, in klachtdesk.IncomingMail) (*klachtdesk.IntakeResult, error) {
+	return nil, klachtdesk.Errorf(klachtdesk.ENOTFOUND, "no mail #%d in quarantine", id)
+}
+
 func (s *fakeStore) OpenQuarantinedMail(ctx context.Context, id int64) (io.ReadCloser, error) {
 	for _, q := range s.quarantine {
 		if q.ID == id {
@@ -168,7 +172,7 @@ func newTestApp(s *fakeStore, stdin string) (a *App, stdout, stderr *bytes.Buffe
 	a.Stdin, a.Stdout, a.Stderr = strings.NewReader(stdin), stdout, stderr
 	a.StdinIsTerminal = func() bool { return false }
 	a.Now = func() time.Time { return testNow }
-	a.ComplaintService, a.UserService, a.UserCounter = s, s, s
+	a.ComplaintService, a.UserService = s, s
 	a.SettingsService, a.MessageService = s, s
 	a.AddressStatus, a.QuarantineService = s, s
 	return a, stdout, stderr

@@ -311,7 +311,7 @@ offers it again. --json prints one JSON object per line. Administrators only.
 			fs.IntVar(&a.opts.list.limit, "limit", 50, "at most N mails (0: all)")
 			fs.BoolVar(&a.opts.json, "json", false, "one JSON object per line")
 		},
-		Store: StoreRead,
+		Store: StoreReadOnly,
 		Run: func(ctx context.Context) error {
 			if a.opts.list.limit < 0 {
 				return a.Usagef(mLimit)
@@ -359,7 +359,7 @@ standard output, to inspect it or to import it again elsewhere once the cause
 is fixed. Administrators only.
 `,
 		CheckArgs: a.numberArg(mWhatQuarantine, "klachtdesk quarantine list"),
-		Store:     StoreRead,
+		Store:     StoreReadOnly,
 		Run: func(ctx context.Context) error {
 			rc, err := a.QuarantineService.OpenQuarantinedMail(ctx, a.opts.id)
 			if err != nil {

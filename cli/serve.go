@@ -51,7 +51,7 @@ func (a *App) runServe(ctx context.Context) error {
 // in at (or, without one, how to start the server on dataDir). A store that
 // has users (every start after the first) prints nothing.
 func (a *App) BootstrapAdmin(ctx context.Context, url, dataDir string) error {
-	n, err := a.UserCounter.CountUsers(ctx)
+	n, err := a.UserService.CountUsers(ctx)
 	if err != nil {
 		return a.Errorf(mCountUsers, err)
 	}

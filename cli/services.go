@@ -3,47 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
-	"io"
-	"time"
 
 	"github.com/klachtdesk/klachtdesk"
 )
-
-// The store services below are implemented by package sqldb but are on no
-// root interface yet; each says what the commands need of it.
-
-// UserCounter counts the staff users: serve and demo create the first
-// administrator when there are none.
-type UserCounter interface {
-	CountUsers(ctx context.Context) (int, error)
-}
-
-// AddressStatusService tells whether letters to an e-mail address bounced:
-// show marks such a complainant undeliverable.
-type AddressStatusService interface {
-	// AddressStatus returns when the address became undeliverable and why,
-	// or a zero time when it is not.
-	AddressStatus(ctx context.Context, addr string) (undeliverableAt time.Time, reason string, err error)
-}
-
-// QuarantineService reads the mails intake refused or could not process.
-type QuarantineService interface {
-	// QuarantinedMails returns up to limit mails in quarantine (0: all),
-	// newest first.
-	QuarantinedMails(ctx context.Context, limit int) ([]*klachtdesk.QuarantinedMail, error)
-	// OpenQuarantinedMail returns the raw bytes of a quarantined mail, or
-	// ENOTFOUND.
-	OpenQuarantinedMail(ctx context.Context, id int64) (io.ReadCloser, error)
-}
-
-// MessageReviewService settles a reply from an unverified sender.
-type MessageReviewService interface {
-	// AcceptMessage accepts the message as part of its complaint.
-	AcceptMessage(ctx context.Context, id int64) error
-	// SplitMessage moves the message into a new complaint of its own and
-	// returns that complaint.
-	SplitMessage(ctx context.Context, id int64) (*klachtdesk.Complaint, error)
-}
 
 // SchemaService reports the database's schema version, which opening the
 // store brought up to date.

@@ -24,7 +24,7 @@ when KEY is absent.
 			}
 			return nil
 		},
-		Store: StoreRead,
+		Store: StoreReadOnly,
 		Run:   a.runSettingsGet,
 	}
 }

@@ -36,7 +36,7 @@ An unset deadline has an empty date.
 			fs.BoolVar(&a.opts.json, "json", false, "print one JSON object")
 		},
 		CheckArgs: a.oneArg("show", "REFERENCE"),
-		Store:     StoreRead,
+		Store:     StoreReadOnly,
 		Run:       a.runShow,
 	}
 }

@@ -82,7 +82,7 @@ func (a *App) userListCommand() *Command {
 Lists every staff user as a table: user name, role, whether active, name,
 e-mail address and creation date.
 `,
-		Store: StoreRead,
+		Store: StoreReadOnly,
 		Run: func(ctx context.Context) error {
 			users, err := a.UserService.FindUsers(ctx)
 			if err != nil {

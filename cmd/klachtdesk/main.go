@@ -287,7 +287,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Logger = newLogger(m.Stderr, m.Config.LogFormat, m.Config.LogLevel)
 	}
 	if m.cmd.Store != cli.StoreNone {
-		if err := m.openStore(ctx, m.cmd.Store == cli.StoreWrite); err != nil {
+		if err := m.openStore(ctx, m.cmd.Store); err != nil {
 			return err
 		}
 	}
@@ -312,7 +312,7 @@ func (m *Main) wireApp() {
 	}
 	a.Now = func() time.Time { return m.DB.Now() }
 	a.Schema = m.DB
-	a.ComplaintService, a.UserService, a.UserCounter = m.ComplaintService, m.UserService, m.UserService
+	a.ComplaintService, a.UserService = m.ComplaintService, m.UserService
 	a.SettingsService, a.MessageService, a.AuditService = m.SettingsService, m.MessageService, m.AuditService
 	a.AddressStatus, a.QuarantineService, a.MessageReview = m.OutboxService, m.IntakeService, m.IntakeService
 }
@@ -362,13 +362,15 @@ func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 }
 
 // openStore prepares the data folder, opens the database (running the
-// migrations) and builds the services. With create false, a data folder
-// that does not exist is an error instead of a new, empty store.
-func (m *Main) openStore(ctx context.Context, create bool) error {
-	if err := m.app.PrepareDataDir(m.Config.DataDir, create, m.Config.DB == ""); err != nil {
+// migrations) and builds the services. Only cli.StoreWrite creates a data
+// folder that does not exist; cli.StoreReadOnly opens the database for
+// reading only, without migrations, so a read-only folder serves.
+func (m *Main) openStore(ctx context.Context, use cli.StoreUse) error {
+	if err := m.app.PrepareDataDir(m.Config.DataDir, use == cli.StoreWrite, m.Config.DB == ""); err != nil {
 		return err
 	}
 	db := sqldb.NewDB(m.Config.DataDir, m.Config.DB)
+	db.ReadOnly = use == cli.StoreReadOnly
 	if err := db.Open(ctx); err != nil {
 		return m.app.Errorf(cli.MsgOpenDB, err)
 	}

@@ -641,7 +641,7 @@ func TestUsers(t *testing.T) {
 		if err := tm.ParseFlags(context.Background(), []string{"migrate", "--data", dir}); err != nil {
 			t.Fatal(err)
 		}
-		if err := tm.openStore(context.Background(), false); err != nil {
+		if err := tm.openStore(context.Background(), cli.StoreRead); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := tm.UserService.Authenticate(context.Background(), user, pw); err != nil {
@@ -801,7 +801,7 @@ func demoSubjects(t *testing.T, dir string) []string {
 	if err := m.ParseFlags(context.Background(), []string{"show", "x", "--data", dir}); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.openStore(context.Background(), false); err != nil {
+	if err := m.openStore(context.Background(), cli.StoreRead); err != nil {
 		t.Fatal(err)
 	}
 	defer m.Close()
