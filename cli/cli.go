@@ -63,6 +63,10 @@ type App struct {
 	Schema SchemaService
 	Mail   Mail
 	Server Server
+	Demo   Demo
+
+	// DataDir is the data folder, named in messages.
+	DataDir string
 
 	// Args are the positional arguments of the parsed command.
 	Args []string
@@ -93,6 +97,10 @@ type options struct {
 
 	// audit verify
 	anchor string
+
+	// demo
+	count int
+	seed  uint64
 
 	// complaint list
 	list struct {
@@ -166,7 +174,7 @@ func NewApp() *App {
 		a.messageAcceptCommand(), a.messageSplitCommand(),
 		a.quarantineListCommand(), a.quarantineShowCommand(), a.quarantineRetryCommand(),
 		a.settingsGetCommand(), a.settingsSetCommand(),
-		a.versionCommand(),
+		a.demoCommand(), a.versionCommand(),
 	}
 	return a
 }

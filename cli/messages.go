@@ -223,3 +223,17 @@ var (
 	MsgSMTPPassword = Msg("smtp: give password or password_file, not both", "smtp: geef password of password_file, niet allebei")
 	MsgSMTPPassFile = Msg("smtp password file: %w", "smtp-wachtwoordbestand: %w")
 )
+
+// demo.
+var (
+	mDemoCount       = Msg("demo: --count must be from 1 to %d, not %d", "demo: --count moet van 1 tot en met %d zijn, niet %d")
+	mCountComplaints = Msg("count complaints: %w", "klachten tellen: %w")
+	mDemoNotEmpty    = Msg("the store in %s already holds %d complaints: demo data goes into an empty store only (use a new --data folder)",
+		"de opslag in %s bevat al %d klachten: demogegevens gaan alleen in een lege opslag (gebruik een nieuwe --data-map)")
+	mDemoMade      = Msg("demo: registered %d complaints (seed %d)\n\n", "demo: %d klachten geregistreerd (seed %d)\n\n")
+	mDemoStates    = Msg("STATE\tCOMPLAINTS", "STATUS\tKLACHTEN")
+	mDemoReasons   = Msg("CLOSE REASON (closed and anonymised)\tCOMPLAINTS", "REDEN VAN AFSLUITEN (afgesloten en geanonimiseerd)\tKLACHTEN")
+	mDemoFlags     = Msg("\nflags: %d extended, %d escalated, %d overdue, %d legal hold, %d late notice\n", "\nkenmerken: %d verlengd, %d geëscaleerd, %d termijn overschreden, %d bewaarplicht, %d late melding\n")
+	mDemoLanguages = Msg("languages: %d Dutch, %d English; %d business customers\n", "talen: %d Nederlands, %d Engels; %d zakelijke klanten\n")
+	mDemoUsers     = Msg("demo users: %s\ndemo user password: %s\n", "demogebruikers: %s\nwachtwoord van de demogebruikers: %s\n")
+)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/klachtdesk/klachtdesk"
 )
@@ -43,7 +44,26 @@ func (a *App) runServe(ctx context.Context) error {
 	if err := a.BootstrapAdmin(ctx, url, ""); err != nil {
 		return err
 	}
+	if err := a.warnOrganisation(ctx); err != nil {
+		return err
+	}
 	return a.Server.Serve(ctx)
+}
+
+// warnOrganisation says in one log line which of the organisation's
+// details are still unset or the seed's placeholders: until they are set,
+// letters wait in the outbox. The line is in both languages, as log lines
+// are read by whoever runs the server.
+func (a *App) warnOrganisation(ctx context.Context) error {
+	s, err := a.SettingsService.Settings(ctx)
+	if err != nil {
+		return a.Errorf(mReadSettings, err)
+	}
+	if missing := klachtdesk.MissingOrganisationDetails(s); len(missing) > 0 && a.Logger != nil {
+		a.Logger.Warn("organisatiegegevens ontbreken, brieven wachten tot ze zijn ingevuld / organisation details missing, letters wait until they are set",
+			"settings", strings.Join(missing, ", "), "set_with", "klachtdesk settings set KEY VALUE")
+	}
+	return nil
 }
 
 // BootstrapAdmin creates the user admin with a random password when the

@@ -102,9 +102,8 @@ type Main struct {
 	HTTPServer *web.Server
 
 	// app is the command line; cmd the command it parsed.
-	app  *cli.App
-	cmd  *cli.Command
-	opts options
+	app *cli.App
+	cmd *cli.Command
 	// mail is the loaded mail configuration of a command taking one.
 	mail *MailConfig
 
@@ -174,14 +173,12 @@ func (m *Main) ParseFlags(ctx context.Context, args []string) error {
 	return err
 }
 
-// newApp returns the command line on the program's streams, with the demo
-// command added to the table.
+// newApp returns the command line on the program's streams.
 func (m *Main) newApp() *cli.App {
 	a := cli.NewApp()
 	a.Stdin, a.Stdout, a.Stderr = m.Stdin, m.Stdout, m.Stderr
 	a.StdinIsTerminal = m.StdinIsTerminal
 	a.Version = version
-	a.AddCommand(m.demoCommand())
 	return a
 }
 
@@ -306,7 +303,8 @@ func (m *Main) wireApp() {
 	a := m.app
 	a.Stdin, a.Stdout, a.Stderr = m.Stdin, m.Stdout, m.Stderr
 	a.Logger = m.Logger
-	a.Server, a.Mail = server{m}, mailer{m}
+	a.Server, a.Mail, a.Demo = server{m}, mailer{m}, m.runDemo
+	a.DataDir = m.Config.DataDir
 	if m.DB == nil {
 		return
 	}
