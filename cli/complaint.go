@@ -150,8 +150,11 @@ func (a *App) runComplaintAdd(ctx context.Context) error {
 	if err != nil {
 		return a.Errorf(mRegister, err)
 	}
-	if c.LateNotice {
-		a.printf(a.Stderr, mLateNotice, c.Reference, settings.LateNoticeMonths)
+	// Say what registering did beyond the reference: an archive complaint
+	// overdue at once, an acknowledgement term already over, a late
+	// notice, a complainant nobody can answer yet.
+	for _, n := range klachtdesk.RegistrationNotes(c, klachtdesk.DateOf(a.Now(), settings.Location())) {
+		a.printf(a.Stderr, mRegistrationNote, c.Reference, n.In(a.domainLanguage()))
 	}
 	_, err = fmt.Fprintln(a.Stdout, c.Reference)
 	return err

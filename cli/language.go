@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/klachtdesk/klachtdesk"
 )
 
 // Language is the language the command line speaks: one at a time, chosen
@@ -95,6 +97,15 @@ func (t *Text) Check() error {
 		return fmt.Errorf("message %q takes %v in English but %v in Dutch (%q)", t.EN, en, nl, t.NL)
 	}
 	return nil
+}
+
+// domainLanguage is the command line's language as the root package names
+// it, for texts the domain writes in both (klachtdesk.Note).
+func (a *App) domainLanguage() klachtdesk.Language {
+	if a.lang() == Dutch {
+		return klachtdesk.LanguageDutch
+	}
+	return klachtdesk.LanguageEnglish
 }
 
 // lang is the language of the command line; English before there is one.

@@ -245,6 +245,9 @@ func (w *complaintWriter) facts(v ComplaintView) {
 		}
 	}
 	w.row(mFlags, "%s", dash(strings.Join(flags, ", ")))
+	for _, n := range c.Warnings() {
+		w.row(mWarning, "%s", n.In(w.a.domainLanguage()))
+	}
 	w.row(mRoute, "%s", c.Route)
 	w.rowf(mChannel, mChannelValue, c.Channel, w.local(c.ReceivedAt), c.ReceiptDate)
 	w.complainant(v)
