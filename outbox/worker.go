@@ -96,6 +96,19 @@ func (w *Worker) defaults() {
 	}
 }
 
+// Drain delivers until no letter is due any more (a letter retried later
+// is not due), and returns what it did in all: deliver --once.
+func (w *Worker) Drain(ctx context.Context) (Stats, error) {
+	var total Stats
+	for {
+		st, err := w.DeliverDue(ctx)
+		total.Sent, total.Retried, total.Failed = total.Sent+st.Sent, total.Retried+st.Retried, total.Failed+st.Failed
+		if err != nil || st.Sent+st.Retried+st.Failed == 0 {
+			return total, err
+		}
+	}
+}
+
 // DeliverDue claims the letters due now and tries each once.
 func (w *Worker) DeliverDue(ctx context.Context) (Stats, error) {
 	w.defaults()

@@ -244,3 +244,28 @@ func TestWorker_Run(t *testing.T) {
 		t.Fatal("Run did not stop after cancel")
 	}
 }
+
+// TestWorker_Drain: deliver --once takes the letters due in several
+// claims, not just the first batch, and stops when none is due; a letter
+// that failed temporarily waits for its next attempt.
+func TestWorker_Drain(t *testing.T) {
+	db, clk := setup(t, 7)
+	srv := testpeer.StartSMTP(t, testpeer.SMTPOptions{})
+	srv.FailNext("klant4@example.nl", 1, 451)
+	srv.FailNext("klant5@example.nl", 1, 550)
+	w := worker(t, db, clk, srv)
+	w.Batch = 2
+	st, err := w.Drain(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (outbox.Stats{Sent: 5, Retried: 1, Failed: 1}); st != want {
+		t.Errorf("Drain = %+v, want %+v", st, want)
+	}
+	if n := len(srv.Messages()); n != 5 {
+		t.Errorf("server received %d letters, want 5", n)
+	}
+	if st, err := w.Drain(context.Background()); err != nil || st != (outbox.Stats{}) {
+		t.Errorf("second Drain = %+v, %v; want nothing due", st, err)
+	}
+}

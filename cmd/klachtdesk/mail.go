@@ -200,24 +200,18 @@ func (x mailer) Fetch(ctx context.Context, once bool, report func(cli.MailResult
 
 // Deliver sends the outbox over the configured SMTP server.
 func (x mailer) Deliver(ctx context.Context, once bool) (cli.DeliveryStats, error) {
-	var total cli.DeliveryStats
 	if x.m.mail.SMTP == nil {
-		return total, cli.ErrNoSMTP
+		return cli.DeliveryStats{}, cli.ErrNoSMTP
 	}
 	w, err := x.m.outboxWorker()
 	if err != nil || !once {
 		if err == nil {
 			err = w.Run(ctx)
 		}
-		return total, err
+		return cli.DeliveryStats{}, err
 	}
-	for {
-		st, err := w.DeliverDue(ctx)
-		total.Sent, total.Retried, total.Failed = total.Sent+st.Sent, total.Retried+st.Retried, total.Failed+st.Failed
-		if err != nil || st.Sent+st.Retried+st.Failed == 0 {
-			return total, err
-		}
-	}
+	st, err := w.Drain(ctx)
+	return cli.DeliveryStats(st), err
 }
 
 // RetryQuarantined parses a quarantined mail again and takes it through

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"runtime"
 	"strings"
@@ -32,7 +31,7 @@ func (s server) Listen(ctx context.Context) (string, error) {
 	// (the toolchain decides which known vulnerabilities it has). A start
 	// refused before this point prints one line: the reason.
 	m.Logger.Info("klachtdesk starting", "version", version, "go", runtime.Version(), "platform", runtime.GOOS+"/"+runtime.GOARCH)
-	return listenURL(ln.Addr()), nil
+	return web.ListenURL(ln.Addr()), nil
 }
 
 // Serve starts the mail loops and the HTTP server, and a watcher that shuts
@@ -77,7 +76,7 @@ func (m *Main) URL() string {
 	if m.listener == nil {
 		return ""
 	}
-	return listenURL(m.listener.Addr())
+	return web.ListenURL(m.listener.Addr())
 }
 
 // databaseName names the database for the log without its credentials.
@@ -89,17 +88,4 @@ func (m *Main) databaseName() string {
 		return m.Config.DB[:i] + "://…"
 	}
 	return m.Config.DB
-}
-
-// listenURL is the URL a browser on this machine reaches addr at.
-func listenURL(addr net.Addr) string {
-	tcp, ok := addr.(*net.TCPAddr)
-	if !ok {
-		return "http://" + addr.String()
-	}
-	host := tcp.IP.String()
-	if tcp.IP == nil || tcp.IP.IsUnspecified() {
-		host = "localhost"
-	}
-	return fmt.Sprintf("http://%s/", net.JoinHostPort(host, fmt.Sprint(tcp.Port)))
 }
