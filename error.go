@@ -14,6 +14,10 @@ const (
 	ENOTFOUND     = "not_found"
 	EFORBIDDEN    = "forbidden"
 	EUNAUTHORIZED = "unauthorized"
+	// EUNAVAILABLE: the store itself failed (disk full, read-only, I/O
+	// error, busy, connection lost), not the request: retry later. Intake
+	// pauses on it and never counts it against a mail.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Procedure error codes: a rule of the complaints procedure refused an action.
