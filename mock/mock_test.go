@@ -35,6 +35,7 @@ func TestMocks(t *testing.T) {
 		{&mock.QuarantineService{}, (*klachtdesk.QuarantineService)(nil)},
 		{&mock.ReviewService{}, (*klachtdesk.ReviewService)(nil)},
 		{&mock.SettingsService{}, (*klachtdesk.SettingsService)(nil)},
+		{&mock.HealthService{}, (*klachtdesk.HealthService)(nil)},
 		{&mock.UserService{}, (*klachtdesk.UserService)(nil)},
 	}
 	mocked := map[string]bool{}
