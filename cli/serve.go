@@ -41,10 +41,12 @@ func (a *App) runServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := a.BootstrapAdmin(ctx, url, ""); err != nil {
+	// The missing organisation details are named before the first-start
+	// banner, which is the last thing an operator reads.
+	if err := a.warnOrganisation(ctx); err != nil {
 		return err
 	}
-	if err := a.warnOrganisation(ctx); err != nil {
+	if err := a.BootstrapAdmin(ctx, url, ""); err != nil {
 		return err
 	}
 	return a.Server.Serve(ctx)

@@ -220,6 +220,9 @@ func cleanMail(m *klachtdesk.InboundMail) {
 	}
 	m.Subject = line(m.Subject)
 	m.Text, m.NewText, m.Quoted, m.HTML = cleanText(m.Text), cleanText(m.NewText), cleanText(m.Quoted), cleanText(m.HTML)
+	// Cleaning turns a stray control character into a space, which may
+	// stand at an end of the text written for this mail.
+	m.NewText = strings.TrimSpace(m.NewText)
 	for i := range m.Attachments {
 		a := &m.Attachments[i]
 		a.Filename, a.ContentType, a.ContentID = line(a.Filename), line(a.ContentType), line(a.ContentID)
