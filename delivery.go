@@ -112,3 +112,80 @@ const (
 	EventMessageAccepted = "message_accepted"
 	EventMessageMoved    = "message_moved"
 )
+
+// Relay suspicion. A misconfigured relay (relaying denied to our server,
+// a wrong smarthost) refuses every letter with the same 5xx reply, which
+// would fail every letter in one run. So the outbox holds its judgment on
+// a permanent refusal while no letter went through lately: when letters
+// to RelaySuspectRecipients different recipients are refused with the
+// same reply (RefusalReply) within RelaySuspectWindow, it suspects the
+// relay, not the recipients, keeps the letters queued with the reason
+// LetterRelaySuspected, and tries one letter (a probe) after a pause that
+// grows by RelayProbeDelay; once a letter goes through, normal rules apply
+// again. A refusal held for RelaySuspectWindow without suspicion, or one
+// that follows a letter the relay accepted within the window, fails the
+// letter as before.
+const (
+	RelaySuspectRecipients = 3
+	RelaySuspectWindow     = 15 * time.Minute
+	RelayProbeBase         = time.Minute
+	RelayProbeCap          = 30 * time.Minute
+)
+
+// LetterRelaySuspected begins the reason of a letter kept queued because
+// the relay, not its recipient, is suspected of refusing it.
+const LetterRelaySuspected = "relay suspected"
+
+// Refusal is a permanent refusal of a letter on which the outbox holds its
+// judgment.
+type Refusal struct {
+	LetterID  int64
+	Recipient string // the address the letter went to
+	Reply     string // RefusalReply of the error
+	At        time.Time
+}
+
+// RefusalReply returns the text of a refusal without what names one
+// letter: every word holding an @ (addresses, Message-IDs) becomes "<…>",
+// so that refusals of letters to different recipients with the same SMTP
+// code, enhanced code and text compare equal.
+func RefusalReply(text string) string {
+	words := strings.Fields(text)
+	for i, w := range words {
+		if strings.Contains(w, "@") {
+			words[i] = "<…>"
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// SuspectRelay reports whether refusals make the relay suspect at now:
+// RelaySuspectRecipients different recipients (compared without case)
+// refused with the same reply within RelaySuspectWindow before now. It
+// returns that reply.
+func SuspectRelay(refusals []Refusal, now time.Time) (reply string, ok bool) {
+	recipients := map[string]map[string]bool{}
+	for _, r := range refusals {
+		if r.Reply == "" || now.Sub(r.At) >= RelaySuspectWindow || r.At.After(now) {
+			continue
+		}
+		if recipients[r.Reply] == nil {
+			recipients[r.Reply] = map[string]bool{}
+		}
+		recipients[r.Reply][strings.ToLower(strings.TrimSpace(r.Recipient))] = true
+		if len(recipients[r.Reply]) >= RelaySuspectRecipients {
+			return r.Reply, true
+		}
+	}
+	return "", false
+}
+
+// RelayProbeDelay is the pause before the n-th probe (1-based) of a
+// suspected relay: RelayProbeBase, doubling per probe up to RelayProbeCap.
+func RelayProbeDelay(n int) time.Duration {
+	d := RelayProbeBase
+	for i := 1; i < n && d < RelayProbeCap; i++ {
+		d *= 2
+	}
+	return min(d, RelayProbeCap)
+}
