@@ -21,6 +21,9 @@ const (
 
 // Delivery is the outbox state of a letter, shown with the message.
 type Delivery struct {
+	// ID is the letter's number in the outbox, which staff name to send
+	// a failed letter again (klachtdesk letter retry ID).
+	ID    int64       `json:"id"`
 	State LetterState `json:"state"`
 	// Reason is why the letter was held or waits (LetterWaits), or the
 	// last delivery error.
@@ -44,6 +47,28 @@ type OutgoingLetter struct {
 	Automatic   bool
 	Attempts    int // including the current one
 	CreatedAt   time.Time
+	// QueuedAt is when the letter was last put back in the queue by staff
+	// (RequeueLetter), zero if never: the give-up period runs from the
+	// later of the two.
+	QueuedAt time.Time
+}
+
+// GiveUpFrom is when the letter's give-up period (GiveUpAfter) began: its
+// creation, or its last re-queueing by staff.
+func (l *OutgoingLetter) GiveUpFrom() time.Time {
+	if l.QueuedAt.After(l.CreatedAt) {
+		return l.QueuedAt
+	}
+	return l.CreatedAt
+}
+
+// RequeuedLetter is a failed letter that staff put back in the queue.
+type RequeuedLetter struct {
+	ID        int64      `json:"id"` // the letter's number in the outbox
+	Reference string     `json:"reference"`
+	Kind      LetterKind `json:"kind"`
+	// Reason is why it had failed.
+	Reason string `json:"reason"`
 }
 
 // NewMessageID returns the Message-ID of a letter on complaint reference,
@@ -74,6 +99,19 @@ type OutboxService interface {
 	// LetterFailed records a permanent failure on the letter and as an
 	// event of its complaint, where staff see it.
 	LetterFailed(ctx context.Context, id int64, reason string) error
+
+	// RequeueLetter puts failed letter id (Delivery.ID) back in the queue
+	// for the acting user, with a letter_requeued event on its complaint.
+	// The letter keeps its Message-ID: it never left, or if it did (a
+	// connection lost after the data), the receiver can recognise the
+	// copy. Its attempts start again from zero and its give-up period
+	// from now. Admins and handlers only (EFORBIDDEN); ENOTFOUND for an
+	// unknown letter or one on a complaint the user may not see,
+	// ECONFLICT for a letter that did not fail.
+	RequeueLetter(ctx context.Context, id int64) (*RequeuedLetter, error)
+	// RequeueFailedLetters puts every failed letter the user may see back
+	// in the queue as RequeueLetter does, and returns them, oldest first.
+	RequeueFailedLetters(ctx context.Context) ([]*RequeuedLetter, error)
 }
 
 // Delivery retry policy: exponential backoff from RetryBase, doubling per
@@ -102,6 +140,8 @@ const (
 	EventLetterSent   = "letter_sent"
 	EventLetterFailed = "letter_failed"
 	EventLetterHeld   = "letter_held"
+	// EventLetterRequeued: staff put a failed letter back in the queue.
+	EventLetterRequeued = "letter_requeued"
 	// EventLetterRewritten: a letter that waited for the organisation's
 	// details was written again with them before it left.
 	EventLetterRewritten = "letter_rewritten"

@@ -30,7 +30,7 @@ func TestSuspectRelay(t *testing.T) {
 		want     bool
 	}{
 		{"none", nil, false},
-		{"three recipients, one reply", []klachtdesk.Refusal{r("a@x.nl", x, 0), r("b@x.nl", x, time.Minute), r("c@x.nl", x, 2 * time.Minute)}, true},
+		{"three recipients, one reply", []klachtdesk.Refusal{r("a@x.nl", x, 0), r("b@x.nl", x, time.Minute), r("c@x.nl", x, 2*time.Minute)}, true},
 		{"two recipients", []klachtdesk.Refusal{r("a@x.nl", x, 0), r("b@x.nl", x, time.Minute)}, false},
 		{"one recipient three times, case aside", []klachtdesk.Refusal{r("a@x.nl", x, 0), r("A@x.nl", x, 0), r(" a@X.nl", x, 0)}, false},
 		{"different replies", []klachtdesk.Refusal{r("a@x.nl", x, 0), r("b@x.nl", y, 0), r("c@x.nl", x, 0)}, false},

@@ -201,7 +201,7 @@ func (w *Worker) DeliverDue(ctx context.Context) (Stats, error) {
 			}
 		case errors.Is(sendErr, context.Canceled) && ctx.Err() != nil:
 			return st, ctx.Err()
-		case w.suspect == nil && w.Now().Sub(l.CreatedAt) >= klachtdesk.GiveUpAfter:
+		case w.suspect == nil && w.Now().Sub(l.GiveUpFrom()) >= klachtdesk.GiveUpAfter:
 			reason := fmt.Sprintf("not delivered within %s: %v", klachtdesk.GiveUpAfter, sendErr)
 			if err := w.Outbox.LetterFailed(ctx, l.ID, reason); err != nil {
 				return st, fmt.Errorf("record letter %d failed: %w", l.ID, err)
