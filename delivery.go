@@ -174,7 +174,7 @@ const (
 
 // LetterRelaySuspected begins the reason of a letter kept queued because
 // the relay, not its recipient, is suspected of refusing it.
-const LetterRelaySuspected = "relay suspected"
+const LetterRelaySuspected = "relay verdacht / relay suspected"
 
 // Refusal is a permanent refusal of a letter on which the outbox holds its
 // judgment.

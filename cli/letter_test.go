@@ -19,9 +19,9 @@ type fakeOutbox struct {
 func (o *fakeOutbox) ClaimLetters(context.Context, int, time.Duration) ([]*klachtdesk.OutgoingLetter, error) {
 	return nil, nil
 }
-func (o *fakeOutbox) LetterSent(context.Context, int64) error                    { return nil }
+func (o *fakeOutbox) LetterSent(context.Context, int64) error                     { return nil }
 func (o *fakeOutbox) LetterRetry(context.Context, int64, string, time.Time) error { return nil }
-func (o *fakeOutbox) LetterFailed(context.Context, int64, string) error          { return nil }
+func (o *fakeOutbox) LetterFailed(context.Context, int64, string) error           { return nil }
 
 func (o *fakeOutbox) RequeueLetter(ctx context.Context, id int64) (*klachtdesk.RequeuedLetter, error) {
 	l := o.failed[id]
