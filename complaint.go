@@ -241,6 +241,12 @@ type Complaint struct {
 	RetentionUntil Deadline    `json:"retention_until,omitzero"`
 	AnonymisedAt   time.Time   `json:"anonymised_at,omitzero"`
 
+	// LetterFailed is set by the store's register query (FindComplaints)
+	// when a letter of the complaint failed for good and waits for staff
+	// (klachtdesk letter retry): a flag of the register, not part of the
+	// complaint's own record.
+	LetterFailed bool `json:"-"`
+
 	// Version counts the events of the complaint; the store uses it for
 	// optimistic concurrency.
 	Version   int       `json:"version"`

@@ -350,7 +350,7 @@ func IsComplaintChange(kind string) bool {
 	switch kind {
 	case EventMessageAdded, EventSettingsChanged, EventUserCreated, EventUserPassword,
 		EventComplainantUpdated, EventComplainantAnonymised,
-		EventLetterSent, EventLetterFailed, EventLetterHeld, EventLetterRewritten, EventUndeliverable,
+		EventLetterSent, EventLetterFailed, EventLetterHeld, EventLetterRewritten, EventLetterRequeued, EventUndeliverable,
 		EventMessageAccepted, EventMessageMoved:
 		return false
 	}

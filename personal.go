@@ -41,7 +41,7 @@ var personalComplainantChange = func() []string {
 // message_added event holds the message's subject and attachments (their
 // file names say who and what), its text only as a SHA-256; an
 // undeliverable address and a letter's hold or failure reason (an SMTP
-// reply) name the address. Events that are not about a complaint, and the
+// reply, also kept when staff re-queue it) name the address. Events that are not about a complaint, and the
 // complainant_anonymised event (its ID and anonymised values only), hold
 // none. The slice is shared: do not change it.
 func PersonalEventFields(kind string) []string {
@@ -54,7 +54,7 @@ func PersonalEventFields(kind string) []string {
 		return []string{"message.subject", "message.attachments"}
 	case kind == EventUndeliverable:
 		return []string{"address", "reason"}
-	case kind == EventLetterFailed, kind == EventLetterHeld:
+	case kind == EventLetterFailed, kind == EventLetterHeld, kind == EventLetterRequeued:
 		return []string{"reason"}
 	case IsComplaintChange(kind):
 		return personalComplaintChange

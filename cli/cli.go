@@ -58,6 +58,7 @@ type App struct {
 	AddressStatus     klachtdesk.AddressService
 	QuarantineService klachtdesk.QuarantineService
 	MessageReview     klachtdesk.ReviewService
+	OutboxService     klachtdesk.OutboxService
 
 	// What only the adapters can do.
 	Schema SchemaService
@@ -92,8 +93,12 @@ type options struct {
 	// fetch, deliver
 	once bool
 
-	// message accept, message split, quarantine show, quarantine retry
+	// message accept, message split, quarantine show, quarantine retry,
+	// letter retry
 	id int64
+
+	// letter retry
+	allFailed bool
 
 	// audit verify
 	anchor string
@@ -159,6 +164,7 @@ var groups = map[string]string{
 	"complaint":  "register and list complaints: add, list",
 	"message":    "act on a received message: accept, split",
 	"quarantine": "mails intake refused or could not process: list, show, retry",
+	"letter":     "letters in the outbox: retry",
 }
 
 // NewApp returns the command line on the real standard streams, with the
@@ -173,6 +179,7 @@ func NewApp() *App {
 		a.importCommand(), a.fetchCommand(), a.deliverCommand(),
 		a.messageAcceptCommand(), a.messageSplitCommand(),
 		a.quarantineListCommand(), a.quarantineShowCommand(), a.quarantineRetryCommand(),
+		a.letterRetryCommand(),
 		a.settingsGetCommand(), a.settingsSetCommand(),
 		a.demoCommand(), a.versionCommand(),
 	}

@@ -358,7 +358,7 @@ func registerLine(c *klachtdesk.Complaint, today klachtdesk.Date) registerEntry 
 		name string
 	}{
 		{c.IsOverdue(today), "overdue"}, {c.Extended, "extended"}, {c.Escalated, "escalated"},
-		{c.LateNotice, "late_notice"}, {c.LegalHold, "legal_hold"},
+		{c.LateNotice, "late_notice"}, {c.LegalHold, "legal_hold"}, {c.LetterFailed, "letter_failed"},
 	} {
 		if f.on {
 			flags = append(flags, f.name)

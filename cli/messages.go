@@ -238,3 +238,12 @@ var (
 	mDemoLanguages = Msg("languages: %d Dutch, %d English; %d business customers\n", "talen: %d Nederlands, %d Engels; %d zakelijke klanten\n")
 	mDemoUsers     = Msg("demo users: %s\ndemo user password: %s\n", "demogebruikers: %s\nwachtwoord van de demogebruikers: %s\n")
 )
+
+// letter retry, and the letter's number in show.
+var (
+	mWhatLetter      = Msg("letter", "brief")
+	mLetterIDOrAll   = Msg("give one letter number or --all-failed, not both", "geef één briefnummer of --all-failed, niet allebei")
+	mNoFailedLetters = Msg("no failed letters\n", "geen mislukte brieven\n")
+	mLetterRequeued  = Msg("letter %d (%s, %s) queued again; it had failed: %s\n", "brief %d (%s, %s) staat weer in de wachtrij; mislukt was: %s\n")
+	mLetterRetryHint = Msg("to send it again: klachtdesk letter retry %d", "opnieuw versturen: klachtdesk letter retry %d")
+)

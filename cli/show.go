@@ -374,6 +374,9 @@ func (w *complaintWriter) messages(b *bytes.Buffer, v ComplaintView) {
 				mark += ": " + OneLine(d.Reason)
 			}
 			marks = append(marks, mark)
+			if d.State == klachtdesk.LetterFailed && d.ID != 0 {
+				marks = append(marks, w.a.Sprintf(mLetterRetryHint, d.ID))
+			}
 		}
 		who := msg.From
 		if msg.Direction == string(klachtdesk.Outbound) {

@@ -15,6 +15,9 @@ type OutboxService struct {
 	LetterSentFn   func(ctx context.Context, id int64) error
 	LetterRetryFn  func(ctx context.Context, id int64, reason string, next time.Time) error
 	LetterFailedFn func(ctx context.Context, id int64, reason string) error
+
+	RequeueLetterFn        func(ctx context.Context, id int64) (*klachtdesk.RequeuedLetter, error)
+	RequeueFailedLettersFn func(ctx context.Context) ([]*klachtdesk.RequeuedLetter, error)
 }
 
 // ClaimLetters calls ClaimLettersFn.
@@ -35,4 +38,14 @@ func (s *OutboxService) LetterRetry(ctx context.Context, id int64, reason string
 // LetterFailed calls LetterFailedFn.
 func (s *OutboxService) LetterFailed(ctx context.Context, id int64, reason string) error {
 	return s.LetterFailedFn(ctx, id, reason)
+}
+
+// RequeueLetter calls RequeueLetterFn.
+func (s *OutboxService) RequeueLetter(ctx context.Context, id int64) (*klachtdesk.RequeuedLetter, error) {
+	return s.RequeueLetterFn(ctx, id)
+}
+
+// RequeueFailedLetters calls RequeueFailedLettersFn.
+func (s *OutboxService) RequeueFailedLetters(ctx context.Context) ([]*klachtdesk.RequeuedLetter, error) {
+	return s.RequeueFailedLettersFn(ctx)
 }

@@ -19,7 +19,14 @@ import (
 // SendFunc delivers one letter.
 type SendFunc func(ctx context.Context, l *klachtdesk.OutgoingLetter) error
 
-// Worker drains the outbox.
+// Worker drains the outbox. It is not safe for concurrent use: one
+// goroutine runs Run, Drain or DeliverDue.
+//
+// A permanent refusal while the relay accepted no letter lately is held,
+// not recorded: when refusals of letters to several recipients carry the
+// same reply, the relay is suspected (klachtdesk.SuspectRelay), one error
+// is logged, the letters stay queued, and one letter at a time probes the
+// relay after a growing pause until one goes through.
 type Worker struct {
 	Outbox klachtdesk.OutboxService
 	Send   SendFunc
@@ -40,9 +47,32 @@ type Worker struct {
 	// Wake, when not nil, ends the wait between polls early: send on it
 	// when a letter was queued.
 	Wake <-chan struct{}
+
+	// What the worker remembers of the relay between passes
+	// (klachtdesk.SuspectRelay): when it last accepted a letter, the
+	// refusals on which judgment is held, and the suspicion.
+	lastAccepted time.Time
+	held         []heldRefusal
+	suspect      *suspicion
+}
+
+// heldRefusal is a permanent refusal whose letter stays queued until the
+// worker judges it: the refusal and the error to record if it fails.
+type heldRefusal struct {
+	klachtdesk.Refusal
+	err string
+}
+
+// suspicion is a relay suspected of refusing every letter: its reply, how
+// many probes it refused since, and when the next probe is due.
+type suspicion struct {
+	reply     string
+	probes    int
+	nextProbe time.Time
 }
 
 // Stats counts what one pass did.
+// Letters kept queued because the relay is suspected count as Retried.
 type Stats struct{ Sent, Retried, Failed int }
 
 // Run delivers due letters until ctx ends. A failing outbox (the database
@@ -104,22 +134,52 @@ func (w *Worker) Drain(ctx context.Context) (Stats, error) {
 		st, err := w.DeliverDue(ctx)
 		total.Sent, total.Retried, total.Failed = total.Sent+st.Sent, total.Retried+st.Retried, total.Failed+st.Failed
 		if err != nil || st.Sent+st.Retried+st.Failed == 0 {
+			if err == nil {
+				// The run is over: no more evidence about held
+				// refusals will come, so they are judged now.
+				n, serr := w.settle(ctx, time.Time{})
+				total.Failed += n
+				err = serr
+			}
 			return total, err
 		}
 	}
 }
 
-// DeliverDue claims the letters due now and tries each once.
+// DeliverDue claims the letters due now and tries each once. While the
+// relay is suspected it tries one letter when the next probe is due, and
+// none before.
 func (w *Worker) DeliverDue(ctx context.Context) (Stats, error) {
 	w.defaults()
 	var st Stats
-	letters, err := w.Outbox.ClaimLetters(ctx, w.Batch, w.Lease)
+	n, err := w.settle(ctx, w.Now().Add(-klachtdesk.RelaySuspectWindow))
+	st.Failed += n
+	if err != nil {
+		return st, err
+	}
+	limit, suspected := w.Batch, w.suspect != nil
+	if suspected {
+		if w.Now().Before(w.suspect.nextProbe) {
+			return st, nil
+		}
+		limit = 1
+	}
+	letters, err := w.Outbox.ClaimLetters(ctx, limit, w.Lease)
 	if err != nil {
 		return st, fmt.Errorf("claim letters: %w", err)
 	}
-	for _, l := range letters {
+	for i, l := range letters {
 		if err := ctx.Err(); err != nil {
 			return st, err // the lease runs out and the letter falls due again
+		}
+		if !suspected && w.suspect != nil {
+			// The relay became suspect in this pass: the rest of the
+			// batch waits, untried, for the relay to be cleared.
+			if err := w.release(ctx, letters[i:]); err != nil {
+				return st, err
+			}
+			st.Retried += len(letters[i:])
+			return st, nil
 		}
 		sctx, cancel := context.WithTimeout(ctx, w.Lease/2)
 		sendErr := w.Send(sctx, l)
@@ -132,15 +192,16 @@ func (w *Worker) DeliverDue(ctx context.Context) (Stats, error) {
 			}
 			st.Sent++
 			log.Info("letter sent")
-		case w.Permanent(sendErr):
-			if err := w.Outbox.LetterFailed(ctx, l.ID, sendErr.Error()); err != nil {
-				return st, fmt.Errorf("record letter %d failed: %w", l.ID, err)
+			if err := w.accepted(ctx, &st); err != nil {
+				return st, err
 			}
-			st.Failed++
-			log.Warn("letter refused permanently", "err", sendErr)
+		case w.Permanent(sendErr):
+			if err := w.refused(ctx, &st, log, l, sendErr); err != nil {
+				return st, err
+			}
 		case errors.Is(sendErr, context.Canceled) && ctx.Err() != nil:
 			return st, ctx.Err()
-		case w.Now().Sub(l.CreatedAt) >= klachtdesk.GiveUpAfter:
+		case w.suspect == nil && w.Now().Sub(l.GiveUpFrom()) >= klachtdesk.GiveUpAfter:
 			reason := fmt.Sprintf("not delivered within %s: %v", klachtdesk.GiveUpAfter, sendErr)
 			if err := w.Outbox.LetterFailed(ctx, l.ID, reason); err != nil {
 				return st, fmt.Errorf("record letter %d failed: %w", l.ID, err)
@@ -153,6 +214,9 @@ func (w *Worker) DeliverDue(ctx context.Context) (Stats, error) {
 				return st, fmt.Errorf("record letter %d retry: %w", l.ID, err)
 			}
 			st.Retried++
+			if w.suspect != nil {
+				w.probeRefused()
+			}
 			level := slog.LevelWarn
 			if w.ConfigProblem != nil && w.ConfigProblem(sendErr) {
 				level = slog.LevelError
@@ -162,4 +226,125 @@ func (w *Worker) DeliverDue(ctx context.Context) (Stats, error) {
 		}
 	}
 	return st, nil
+}
+
+// accepted notes that the relay accepted a letter: a suspicion ends, and
+// the refusals held are judged as the recipients' (the relay works).
+func (w *Worker) accepted(ctx context.Context, st *Stats) error {
+	w.lastAccepted = w.Now()
+	if w.suspect != nil {
+		w.Logger.Info("the mail relay accepts letters again: delivering the queued letters", "reply", w.suspect.reply)
+		w.suspect = nil
+	}
+	n, err := w.settle(ctx, time.Time{})
+	st.Failed += n
+	return err
+}
+
+// refused handles a permanent refusal of letter l: while the relay is
+// suspected the letter stays queued; after a letter the relay accepted
+// within the window it fails; else judgment is held, which may make the
+// relay suspect.
+func (w *Worker) refused(ctx context.Context, st *Stats, log *slog.Logger, l *klachtdesk.OutgoingLetter, sendErr error) error {
+	now := w.Now()
+	if w.suspect != nil {
+		w.probeRefused()
+		if err := w.keepForRelay(ctx, l.ID, sendErr.Error(), w.suspect.nextProbe); err != nil {
+			return err
+		}
+		st.Retried++
+		log.Warn("the mail relay still refuses letters: the letter stays queued", "err", sendErr, "next_probe", w.suspect.nextProbe)
+		return nil
+	}
+	if !w.lastAccepted.IsZero() && now.Sub(w.lastAccepted) < klachtdesk.RelaySuspectWindow {
+		if err := w.Outbox.LetterFailed(ctx, l.ID, sendErr.Error()); err != nil {
+			return fmt.Errorf("record letter %d failed: %w", l.ID, err)
+		}
+		st.Failed++
+		log.Warn("letter refused permanently", "err", sendErr)
+		return nil
+	}
+	// Held: queued, not due again before it is judged.
+	next := now.Add(klachtdesk.RelaySuspectWindow + w.Lease)
+	if err := w.Outbox.LetterRetry(ctx, l.ID, "refused, judgment held while the relay accepts no letter: "+sendErr.Error(), next); err != nil {
+		return fmt.Errorf("record letter %d held: %w", l.ID, err)
+	}
+	w.held = append(w.held, heldRefusal{klachtdesk.Refusal{LetterID: l.ID, Recipient: l.To.Email, Reply: klachtdesk.RefusalReply(sendErr.Error()), At: now}, sendErr.Error()})
+	reply, ok := klachtdesk.SuspectRelay(w.refusals(), now)
+	if !ok {
+		st.Retried++
+		log.Warn("letter refused permanently: judgment held until the relay accepts a letter", "err", sendErr)
+		return nil
+	}
+	w.suspect = &suspicion{reply: reply, nextProbe: now.Add(klachtdesk.RelayProbeDelay(1))}
+	var keep []heldRefusal
+	kept := 0
+	for _, h := range w.held {
+		if h.Reply != reply {
+			keep = append(keep, h)
+			continue
+		}
+		if err := w.keepForRelay(ctx, h.LetterID, h.err, now); err != nil {
+			return err
+		}
+		kept++
+	}
+	w.held = keep
+	st.Retried++
+	w.Logger.Error("the mail relay refuses letters to different recipients with the same reply: suspecting the relay, not the recipients; letters stay queued",
+		"reply", reply, "recipients", kept, "next_probe", w.suspect.nextProbe,
+		"hint", "check the SMTP relay: does it allow relaying for our server and sender address (its own log says why), are host, port and credentials right; "+
+			"the outbox tries one letter after a growing pause and delivers the rest once one goes through")
+	return nil
+}
+
+// keepForRelay keeps letter id queued, due at next, because the relay is
+// suspected.
+func (w *Worker) keepForRelay(ctx context.Context, id int64, reason string, next time.Time) error {
+	if err := w.Outbox.LetterRetry(ctx, id, klachtdesk.LetterRelaySuspected+": "+reason, next); err != nil {
+		return fmt.Errorf("keep letter %d queued: %w", id, err)
+	}
+	return nil
+}
+
+// probeRefused notes that a probe of the suspected relay did not go
+// through: the next waits longer.
+func (w *Worker) probeRefused() {
+	w.suspect.probes++
+	w.suspect.nextProbe = w.Now().Add(klachtdesk.RelayProbeDelay(w.suspect.probes + 1))
+}
+
+// release puts claimed letters back untried, due at once.
+func (w *Worker) release(ctx context.Context, letters []*klachtdesk.OutgoingLetter) error {
+	for _, l := range letters {
+		if err := w.keepForRelay(ctx, l.ID, "not tried", w.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refusals returns the held refusals.
+func (w *Worker) refusals() []klachtdesk.Refusal {
+	out := make([]klachtdesk.Refusal, len(w.held))
+	for i, h := range w.held {
+		out[i] = h.Refusal
+	}
+	return out
+}
+
+// settle fails the letters of the held refusals made at or before cutoff (all
+// of them when cutoff is zero), and returns how many.
+func (w *Worker) settle(ctx context.Context, cutoff time.Time) (int, error) {
+	n := 0
+	for len(w.held) > 0 && (cutoff.IsZero() || !w.held[0].At.After(cutoff)) {
+		h := w.held[0]
+		if err := w.Outbox.LetterFailed(ctx, h.LetterID, h.err); err != nil {
+			return n, fmt.Errorf("record letter %d failed: %w", h.LetterID, err)
+		}
+		w.Logger.Warn("letter refused permanently", "letter", h.LetterID, "err", h.err)
+		w.held = w.held[1:]
+		n++
+	}
+	return n, nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -268,4 +269,197 @@ func TestWorker_Drain(t *testing.T) {
 	if st, err := w.Drain(context.Background()); err != nil || st != (outbox.Stats{}) {
 		t.Errorf("second Drain = %+v, %v; want nothing due", st, err)
 	}
+}
+
+// logRecords collects the worker's log records.
+type logRecords struct {
+	mu      sync.Mutex
+	records []slog.Record
+}
+
+func (h *logRecords) Enabled(context.Context, slog.Level) bool { return true }
+func (h *logRecords) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.records = append(h.records, r.Clone())
+	return nil
+}
+func (h *logRecords) WithAttrs([]slog.Attr) slog.Handler { return h } // the tests read the messages only
+func (h *logRecords) WithGroup(string) slog.Handler      { return h }
+
+// errors returns the error records with their attributes as text.
+func (h *logRecords) errors() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, r := range h.records {
+		if r.Level >= slog.LevelError {
+			s := r.Message
+			r.Attrs(func(a slog.Attr) bool { s += " " + a.String(); return true })
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// TestWorker_RelaySuspected: a relay that refuses every letter with 550
+// at RCPT is suspected, not the recipients: no letter is marked failed,
+// one error is logged, the letters stay queued and one probe at a time
+// tries the relay after a growing pause; once the relay accepts again,
+// every letter is delivered exactly once.
+func TestWorker_RelaySuspected(t *testing.T) {
+	db, clk := setup(t, 5)
+	srv := testpeer.StartSMTP(t, testpeer.SMTPOptions{})
+	w := worker(t, db, clk, srv)
+	logs := &logRecords{}
+	w.Logger = slog.New(logs)
+	ctx := context.Background()
+	refs := []string{"KL-2026-000001", "KL-2026-000002", "KL-2026-000003", "KL-2026-000004", "KL-2026-000005"}
+
+	// The relay refuses three recipients (the suspicion) and the first
+	// probe, then accepts.
+	srv.FailNext("", 4, 550)
+	st, err := w.DeliverDue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != (outbox.Stats{Retried: 5}) {
+		t.Errorf("first pass = %+v, want the five letters kept queued", st)
+	}
+	assertQueued := func(when string) {
+		t.Helper()
+		for _, ref := range refs {
+			d := deliveries(t, db, ref)
+			if len(d) != 1 || d[0].State != klachtdesk.LetterQueued {
+				t.Errorf("%s: %s: %+v, want queued", when, ref, d[0])
+			}
+		}
+		for _, ref := range refs[:3] {
+			if d := deliveries(t, db, ref); !strings.HasPrefix(d[0].Reason, klachtdesk.LetterRelaySuspected) || !strings.Contains(d[0].Reason, "550") {
+				t.Errorf("%s: %s: reason %q", when, ref, d[0].Reason)
+			}
+		}
+	}
+	assertQueued("after the suspicion")
+	errs := logs.errors()
+	if len(errs) != 1 || !strings.Contains(errs[0], "suspecting the relay") || !strings.Contains(errs[0], "550 \"5.1.1 Injected permanent failure") || !strings.Contains(errs[0], "check the SMTP relay") {
+		t.Fatalf("error log = %q, want one error naming the reply and what to check", errs)
+	}
+
+	// Nothing leaves before the pause is over, and Drain stops at once.
+	if st, err := w.Drain(ctx); err != nil || st != (outbox.Stats{}) {
+		t.Errorf("Drain during the pause = %+v, %v", st, err)
+	}
+	// The first probe is refused: still queued, no new error, a longer pause.
+	clk.Advance(klachtdesk.RelayProbeDelay(1))
+	if st, err := w.DeliverDue(ctx); err != nil || st != (outbox.Stats{Retried: 1}) {
+		t.Errorf("first probe = %+v, %v", st, err)
+	}
+	assertQueued("after the refused probe")
+	clk.Advance(klachtdesk.RelayProbeDelay(1))
+	if st, _ := w.DeliverDue(ctx); st != (outbox.Stats{}) {
+		t.Errorf("second probe came before its pause: %+v", st)
+	}
+	if n := len(logs.errors()); n != 1 {
+		t.Errorf("%d errors logged, want 1", n)
+	}
+
+	// The relay is fixed: the next probe goes through, and so does the rest.
+	clk.Advance(klachtdesk.RelayProbeDelay(2))
+	st, err = w.Drain(ctx)
+	if err != nil || st != (outbox.Stats{Sent: 5}) {
+		t.Fatalf("after the relay was fixed: %+v, %v", st, err)
+	}
+	seen := map[string]int{}
+	for _, m := range srv.Messages() {
+		seen[m.MessageID]++
+	}
+	if len(seen) != 5 {
+		t.Errorf("the server received %d different letters, want 5: %v", len(seen), seen)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("letter %s received %d times", id, n)
+		}
+	}
+	for _, ref := range refs {
+		if d := deliveries(t, db, ref); d[0].State != klachtdesk.LetterSent {
+			t.Errorf("%s: %+v, want sent", ref, d[0])
+		}
+		events, err := sqldb.NewComplaintService(db).ComplaintEvents(ctx, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			if e.Kind == klachtdesk.EventLetterFailed {
+				t.Errorf("%s has a letter_failed event", ref)
+			}
+		}
+	}
+
+	// Normal rules again: a refusal after an accepted letter fails at once.
+	in := sqldb.NewIntakeService(db)
+	in.Letters = testWriter{subject: "Ontvangstbevestiging", text: "Ontvangen."}
+	m := &klachtdesk.InboundMail{MessageID: "r6@x", From: klachtdesk.Address{Email: "zesde@example.nl"}, Subject: "Klacht",
+		Text: "T", NewText: "T", Language: klachtdesk.LanguageDutch, Fingerprint: strings.Repeat("cd", 32)}
+	if _, err := in.Take(ctx, "test", clk.Now(), []byte("raw6"), m); err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext("zesde@example.nl", 1, 550)
+	if st, err := w.DeliverDue(ctx); err != nil || st != (outbox.Stats{Failed: 1}) {
+		t.Errorf("refusal after the relay was cleared = %+v, %v; want failed", st, err)
+	}
+}
+
+// TestWorker_RefusalsJudged: refusals held while no letter went through
+// are judged as the recipients' when too few recipients share the reply:
+// at the end of a Drain, after the window, or once the relay accepts a
+// letter.
+func TestWorker_RefusalsJudged(t *testing.T) {
+	ctx := context.Background()
+	t.Run("drain", func(t *testing.T) {
+		db, clk := setup(t, 2)
+		srv := testpeer.StartSMTP(t, testpeer.SMTPOptions{})
+		srv.FailNext("", 2, 550)
+		w := worker(t, db, clk, srv)
+		if st, err := w.Drain(ctx); err != nil || st != (outbox.Stats{Retried: 2, Failed: 2}) {
+			t.Errorf("Drain = %+v, %v", st, err)
+		}
+		for _, ref := range []string{"KL-2026-000001", "KL-2026-000002"} {
+			if d := deliveries(t, db, ref); d[0].State != klachtdesk.LetterFailed || !strings.Contains(d[0].Reason, "550") {
+				t.Errorf("%s: %+v", ref, d[0])
+			}
+		}
+	})
+	t.Run("window and acceptance", func(t *testing.T) {
+		db, clk := setup(t, 3)
+		srv := testpeer.StartSMTP(t, testpeer.SMTPOptions{})
+		srv.FailNext("klant0@example.nl", 1, 550)
+		srv.FailNext("klant1@example.nl", 1, 550)
+		srv.FailNext("klant2@example.nl", 1, 451)
+		w := worker(t, db, clk, srv)
+		if st, err := w.DeliverDue(ctx); err != nil || st != (outbox.Stats{Retried: 3}) {
+			t.Fatalf("first pass = %+v, %v", st, err)
+		}
+		// The temporary failure is retried and goes through: the
+		// relay works, so the two refusals were the recipients'.
+		clk.Advance(2 * time.Minute)
+		if st, err := w.DeliverDue(ctx); err != nil || st != (outbox.Stats{Sent: 1, Failed: 2}) {
+			t.Errorf("after the relay accepted a letter = %+v, %v", st, err)
+		}
+		db2, clk2 := setup(t, 1)
+		srv2 := testpeer.StartSMTP(t, testpeer.SMTPOptions{})
+		srv2.FailNext("", 1, 550)
+		w2 := worker(t, db2, clk2, srv2)
+		if st, err := w2.DeliverDue(ctx); err != nil || st != (outbox.Stats{Retried: 1}) {
+			t.Fatalf("held = %+v, %v", st, err)
+		}
+		clk2.Advance(klachtdesk.RelaySuspectWindow)
+		if st, err := w2.DeliverDue(ctx); err != nil || st != (outbox.Stats{Failed: 1}) {
+			t.Errorf("after the window = %+v, %v", st, err)
+		}
+		if d := deliveries(t, db2, "KL-2026-000001"); d[0].State != klachtdesk.LetterFailed {
+			t.Errorf("after the window: %+v", d[0])
+		}
+	})
 }

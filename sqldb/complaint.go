@@ -311,7 +311,10 @@ func findComplaints(ctx context.Context, tx *Tx, f klachtdesk.ComplaintFilter, u
 	args = append(args, accessArgs...)
 
 	// Filters and pages vary too much to prepare.
-	rows, err := tx.QueryContext(ctx, complaintSelect+`, COUNT(*) OVER()
+	// The register flags a complaint with a failed letter (staff must
+	// act: klachtdesk letter retry).
+	rows, err := tx.QueryContext(ctx, complaintSelect+`, COUNT(*) OVER(),
+			EXISTS (SELECT 1 FROM outbox o WHERE o.complaint_id = c.id AND o.state = 'failed')
 		FROM complaints c JOIN complainants cp ON cp.id = c.complainant_id
 		WHERE `+strings.Join(where, " AND ")+access+`
 		ORDER BY c.received_at DESC, c.id DESC`+tx.db.dialect.limitOffset(f.Limit, f.Offset), args...)
@@ -325,7 +328,7 @@ func findComplaints(ctx context.Context, tx *Tx, f klachtdesk.ComplaintFilter, u
 	)
 	for rows.Next() {
 		c := &klachtdesk.Complaint{Complainant: &klachtdesk.Complainant{}}
-		if err := rows.Scan(append(complaintDests(c), &total)...); err != nil {
+		if err := rows.Scan(append(complaintDests(c), &total, boolDest{&c.LetterFailed})...); err != nil {
 			return nil, 0, fmt.Errorf("find complaints: %w", err)
 		}
 		out = append(out, c)

@@ -154,7 +154,7 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 	}
 	waits := klachtdesk.LetterWaits(settings)
 	q := `SELECT o.id, o.complaint_id, c.reference, c.state, o.kind, o.message_row, m.message_id, o.in_reply_to,
-			m.to_addr, cp.name, cp.email, m.subject, m.text, c.language, o.automatic, o.attempts, o.created_at, o.reason
+			m.to_addr, cp.name, cp.email, m.subject, m.text, c.language, o.automatic, o.attempts, o.created_at, o.reason, o.requeued_at
 		FROM outbox o JOIN messages m ON m.id = o.message_row JOIN complaints c ON c.id = o.complaint_id
 		JOIN complainants cp ON cp.id = c.complainant_id
 		WHERE o.state = 'queued' AND o.next_attempt_at <= ?`
@@ -188,7 +188,7 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 		)
 		if err := rows.Scan(&l.ID, &l.ComplaintID, &l.Reference, strDest[klachtdesk.State]{&state}, strDest[klachtdesk.LetterKind]{&l.Kind},
 			&messageRow, &messageID, &l.InReplyTo, &toAddr, &cpName, &cpEmail, &l.Subject, &l.Text,
-			strDest[klachtdesk.Language]{&l.Language}, boolDest{&automatic}, &l.Attempts, instantDest{&l.CreatedAt}, &reason); err != nil {
+			strDest[klachtdesk.Language]{&l.Language}, boolDest{&automatic}, &l.Attempts, instantDest{&l.CreatedAt}, &reason, instantDest{&l.QueuedAt}); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("claim letters: %w", err)
 		}
@@ -374,7 +374,7 @@ func (s *OutboxService) LetterRetry(ctx context.Context, id int64, reason string
 
 // loadDeliveries fills the outbox state of the outbound messages in byID.
 func loadDeliveries(ctx context.Context, tx *Tx, complaintID int64, byID map[int64]*klachtdesk.Message) error {
-	rows, err := tx.query(ctx, `SELECT o.message_row, o.state, o.reason, o.last_error, o.attempts, o.sent_at
+	rows, err := tx.query(ctx, `SELECT o.id, o.message_row, o.state, o.reason, o.last_error, o.attempts, o.sent_at
 		FROM messages m JOIN outbox o ON o.message_row = m.id WHERE m.complaint_id = ?`, complaintID)
 	if err != nil {
 		return fmt.Errorf("deliveries of complaint %d: %w", complaintID, err)
@@ -386,7 +386,7 @@ func loadDeliveries(ctx context.Context, tx *Tx, complaintID int64, byID map[int
 			d                 klachtdesk.Delivery
 			reason, lastError string
 		)
-		if err := rows.Scan(&row, strDest[klachtdesk.LetterState]{&d.State}, &reason, &lastError, &d.Attempts, instantDest{&d.SentAt}); err != nil {
+		if err := rows.Scan(&d.ID, &row, strDest[klachtdesk.LetterState]{&d.State}, &reason, &lastError, &d.Attempts, instantDest{&d.SentAt}); err != nil {
 			return fmt.Errorf("deliveries of complaint %d: %w", complaintID, err)
 		}
 		d.Reason = reason

@@ -313,6 +313,7 @@ func (m *Main) wireApp() {
 	a.ComplaintService, a.UserService = m.ComplaintService, m.UserService
 	a.SettingsService, a.MessageService, a.AuditService = m.SettingsService, m.MessageService, m.AuditService
 	a.AddressStatus, a.QuarantineService, a.MessageReview = m.OutboxService, m.IntakeService, m.IntakeService
+	a.OutboxService = m.OutboxService
 }
 
 // Wait blocks until a started server stops: its context was cancelled (a

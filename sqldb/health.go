@@ -1,0 +1,91 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/klachtdesk/klachtdesk"
+)
+
+// HealthService answers the operator's questions about the store itself
+// (klachtdesk.HealthService): what the readiness checks and the metrics
+// read. Its methods need no user in the context.
+type HealthService struct {
+	db *DB
+}
+
+// NewHealthService returns the health checks of db.
+func NewHealthService(db *DB) *HealthService { return &HealthService{db: db} }
+
+// StoreStatus counts the outbox by state, the quarantine and the mails
+// taken by outcome, in one read transaction. Waiting letters (for the
+// organisation's details) are counted among the queued ones too; the
+// oldest queued letter is the one queued longest ago, by its creation or,
+// when staff put it back in the queue, by then.
+func (s *HealthService) StoreStatus(ctx context.Context) (*klachtdesk.StoreStatus, error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	st := &klachtdesk.StoreStatus{Taken: map[klachtdesk.Outcome]int{}}
+	if err := outboxStatus(ctx, tx, &st.Outbox); err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, `SELECT outcome, COUNT(*) FROM inbound GROUP BY outcome`)
+	if err != nil {
+		return nil, fmt.Errorf("mails taken: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			outcome klachtdesk.Outcome
+			n       int
+		)
+		if err := rows.Scan(strDest[klachtdesk.Outcome]{&outcome}, &n); err != nil {
+			return nil, fmt.Errorf("mails taken: %w", err)
+		}
+		st.Taken[outcome] = n
+		if outcome == klachtdesk.OutcomeRejected || outcome == klachtdesk.OutcomeError {
+			// The quarantine is what the QuarantineService lists.
+			st.Quarantine += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("mails taken: %w", err)
+	}
+	return st, nil
+}
+
+// outboxStatus counts the outbox by state in tx.
+func outboxStatus(ctx context.Context, tx *Tx, st *klachtdesk.OutboxStatus) error {
+	rows, err := tx.query(ctx, `SELECT state, COUNT(*), SUM(CASE WHEN reason = ? THEN 1 ELSE 0 END),
+			MIN(CASE WHEN requeued_at IS NOT NULL AND requeued_at > created_at THEN requeued_at ELSE created_at END)
+		FROM outbox GROUP BY state`, klachtdesk.LetterWaitingForOrganisation)
+	if err != nil {
+		return fmt.Errorf("outbox status: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			state   klachtdesk.LetterState
+			n, wait int
+			oldest  = instantDest{new(time.Time)}
+		)
+		if err := rows.Scan(strDest[klachtdesk.LetterState]{&state}, &n, &wait, oldest); err != nil {
+			return fmt.Errorf("outbox status: %w", err)
+		}
+		switch state {
+		case klachtdesk.LetterQueued:
+			st.Queued, st.Waiting, st.OldestQueued = n, wait, *oldest.t
+		case klachtdesk.LetterSent:
+			st.Sent = n
+		case klachtdesk.LetterFailed:
+			st.Failed = n
+		case klachtdesk.LetterHeld:
+			st.Held = n
+		}
+	}
+	return rows.Err()
+}
