@@ -235,12 +235,15 @@ func (s *Server) storeProblem(err error) string {
 // ago is how long ago d was, as a short duration: "3m ago".
 func ago(d time.Duration) string { return short(d) + " ago" }
 
-// short is d rounded for a person: seconds below a minute, minutes below
+// short is d rounded for a person: milliseconds below a second, seconds
+// below a minute, minutes below
 // an hour, hours and minutes below two days, else days and hours.
 func short(d time.Duration) string {
 	switch {
 	case d < 0:
 		return "0s"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", int(d/time.Millisecond))
 	case d < time.Minute:
 		return fmt.Sprintf("%ds", int(d/time.Second))
 	case d < time.Hour:

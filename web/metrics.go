@@ -132,11 +132,15 @@ func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
 	} {
 		ch <- d
 	}
+	c.s.storeErrors.Describe(ch)
 }
 
-// Collect reads the figures now.
+// Collect reads the figures now, then sends the store errors counted so
+// far, those met by this scrape included (the registry runs collectors in
+// parallel, so a counter registered on its own might be read before).
 func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	s := c.s
+	defer s.storeErrors.Collect(ch)
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}

@@ -143,7 +143,8 @@ func NewServer(cfg Config) *Server {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		s.requests,
 		s.duration,
-		s.storeErrors,
+		// The store errors are sent by the status collector, after
+		// the failures its own scrape met.
 		newStatusCollector(s),
 	)
 
