@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -210,4 +211,42 @@ func TestStoreError(t *testing.T) {
 		`klachtdesk_store_errors_total{kind="timeout"}`:    0,
 	})
 	noSamples(t, got, `klachtdesk_store_errors_total{kind="made`)
+}
+
+// TestMetricsDocumented: every metric the README's rules and
+// docs/operations.md name is one the server exports, and every metric of
+// Klachtdesk's own is documented.
+func TestMetricsDocumented(t *testing.T) {
+	s := web.NewServer(web.Config{
+		Health:    status(klachtdesk.StoreStatus{}),
+		Mailboxes: func() []klachtdesk.MailboxStatus { return []klachtdesk.MailboxStatus{inbox(now)} },
+	})
+	get(t, s, "/healthz") // the request metrics appear with the first request
+	exported := map[string]bool{}
+	for line := range strings.Lines(body(t, get(t, s, "/metrics"))) {
+		if f := strings.Fields(line); len(f) == 4 && f[1] == "TYPE" && strings.HasPrefix(f[2], "klachtdesk_") {
+			exported[f[2]] = true
+		}
+	}
+	name := regexp.MustCompile(`klachtdesk_[a-z_]+[a-z]`)
+	operations := ""
+	for _, doc := range []string{"../README.md", "../docs/operations.md"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(doc, "operations.md") {
+			operations = string(b)
+		}
+		for _, n := range name.FindAllString(string(b), -1) {
+			if !exported[n] {
+				t.Errorf("%s names %s, which /metrics does not export", doc, n)
+			}
+		}
+	}
+	for n := range exported {
+		if !strings.Contains(operations, "`"+n+"`") {
+			t.Errorf("docs/operations.md does not document %s", n)
+		}
+	}
 }
