@@ -141,10 +141,24 @@ func (c *statusCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	s := c.s
 	defer s.storeErrors.Collect(ch)
+	// The registry may run Collect on a goroutine of its own: a panic
+	// (in the mailbox status function, say) must cost figures, not the
+	// program.
+	defer func() {
+		if v := recover(); v != nil {
+			s.logger.Error("metrics: collecting the status panicked", "panic", v)
+		}
+	}()
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
+	seen := map[string]bool{}
 	for _, mb := range s.mailboxes() {
+		// Two series with one label value would fail the whole scrape.
+		if seen[mb.Mailbox] {
+			continue
+		}
+		seen[mb.Mailbox] = true
 		gauge(c.mailboxLastPoll, unixSeconds(mb.LastPoll), mb.Mailbox)
 		gauge(c.mailboxLastTaken, unixSeconds(mb.LastTaken), mb.Mailbox)
 		gauge(c.mailboxInterval, mb.PollInterval.Seconds(), mb.Mailbox)

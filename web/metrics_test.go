@@ -250,3 +250,26 @@ func TestMetricsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsMailboxFaults: a mailbox status function that panics, or names
+// one mailbox twice, costs figures but never the scrape.
+func TestMetricsMailboxFaults(t *testing.T) {
+	twice := web.NewServer(web.Config{
+		Health: status(klachtdesk.StoreStatus{}),
+		Mailboxes: func() []klachtdesk.MailboxStatus {
+			return []klachtdesk.MailboxStatus{inbox(now), inbox(now.Add(-time.Hour))}
+		},
+	})
+	wantSamples(t, scrape(t, twice), map[string]float64{
+		`klachtdesk_mailbox_last_poll_timestamp_seconds{mailbox="INBOX@imap.example"}`: float64(now.Unix()),
+		`klachtdesk_store_writable`: 1,
+	})
+
+	panics := web.NewServer(web.Config{
+		Health:    status(klachtdesk.StoreStatus{}),
+		Mailboxes: func() []klachtdesk.MailboxStatus { panic("bug in intake") },
+	})
+	got := scrape(t, panics)
+	wantSamples(t, got, map[string]float64{`klachtdesk_store_errors_total{kind="other"}`: 0})
+	noSamples(t, got, "klachtdesk_mailbox_")
+}
