@@ -1,8 +1,9 @@
 // Package web serves Klachtdesk over HTTP. It is the only package besides
 // cmd/klachtdesk that imports net/http; the whole route table is in this file.
 //
-// For now it serves the operational endpoints (liveness, readiness, metrics)
-// and a placeholder start page; the staff web app comes later.
+// For now it serves the operational endpoints (liveness, readiness with a
+// named check per part, metrics an operator alerts on) and a placeholder
+// start page; the staff web app comes later.
 package web
 
 import (
@@ -13,15 +14,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/klachtdesk/klachtdesk"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
-
-// Pinger is the part of the database the readiness check needs.
-type Pinger interface {
-	Ping(ctx context.Context) error
-}
 
 // Timeouts of the HTTP server. ReadHeaderTimeout guards against slow-loris
 // clients; the others bound a single request so a stuck client cannot hold a
@@ -32,7 +29,8 @@ const (
 	WriteTimeout      = 60 * time.Second
 	IdleTimeout       = 120 * time.Second
 
-	// ReadyTimeout is how long /readyz waits for the database to answer.
+	// ReadyTimeout is how long /readyz and a scrape of /metrics wait for
+	// the store to answer, unless Config.StoreTimeout says otherwise.
 	ReadyTimeout = 2 * time.Second
 )
 
@@ -44,27 +42,84 @@ const (
 	routeMetrics = "GET /metrics"
 )
 
+// Config is what a Server is built from: the services its checks ask and
+// their thresholds. A zero threshold takes its default.
+type Config struct {
+	// Logger receives the request log and failed checks; nil discards.
+	Logger *slog.Logger
+	// Health answers whether the store takes writes and gives its
+	// figures. Nil fails /readyz's store check ("database not
+	// configured").
+	Health klachtdesk.HealthService
+	// Mailboxes returns the status of every IMAP mailbox intake reads,
+	// for /readyz and /metrics; nil when intake reads none. It must not
+	// block: it is called on every probe and scrape.
+	Mailboxes func() []klachtdesk.MailboxStatus
+	// SMTP says an SMTP server is configured, so queued letters are
+	// expected to leave: only then can the outbox be stuck.
+	SMTP bool
+
+	// MailboxPolls and MailboxMinAge: a mailbox fails /readyz when its
+	// last successful poll is more than MailboxPolls poll intervals ago
+	// and more than MailboxMinAge (defaults DefaultMailboxPolls,
+	// DefaultMailboxMinAge).
+	MailboxPolls  int
+	MailboxMinAge time.Duration
+	// OutboxMaxAge: with SMTP, the outbox fails /readyz when its oldest
+	// queued letter is older (default DefaultOutboxMaxAge).
+	OutboxMaxAge time.Duration
+	// StoreTimeout bounds each question to the store (default
+	// ReadyTimeout).
+	StoreTimeout time.Duration
+	// Now is the clock of the checks (default time.Now).
+	Now func() time.Time
+}
+
+// withDefaults returns cfg with every zero field set to its default.
+func (cfg Config) withDefaults() Config {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MailboxPolls <= 0 {
+		cfg.MailboxPolls = DefaultMailboxPolls
+	}
+	if cfg.MailboxMinAge <= 0 {
+		cfg.MailboxMinAge = DefaultMailboxMinAge
+	}
+	if cfg.OutboxMaxAge <= 0 {
+		cfg.OutboxMaxAge = DefaultOutboxMaxAge
+	}
+	if cfg.StoreTimeout <= 0 {
+		cfg.StoreTimeout = ReadyTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return cfg
+}
+
 // Server is the HTTP server of Klachtdesk: the route table, the middleware
 // around it and the metrics it records.
 type Server struct {
-	logger   *slog.Logger
-	db       Pinger
-	registry *prometheus.Registry
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-	handler  http.Handler
-	server   *http.Server
+	cfg         Config
+	logger      *slog.Logger
+	started     time.Time // by cfg.Now: a mailbox not polled yet is given time from here
+	registry    *prometheus.Registry
+	requests    *prometheus.CounterVec
+	duration    *prometheus.HistogramVec
+	storeErrors *prometheus.CounterVec
+	handler     http.Handler
+	server      *http.Server
 }
 
-// NewServer returns a server that logs to logger and asks db whether it is
-// ready. A nil logger discards logs; a nil db makes /readyz answer 503.
-func NewServer(logger *slog.Logger, db Pinger) *Server {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+// NewServer returns a server built from cfg.
+func NewServer(cfg Config) *Server {
+	cfg = cfg.withDefaults()
+	logger := cfg.Logger
 	s := &Server{
+		cfg:      cfg,
 		logger:   logger,
-		db:       db,
+		started:  cfg.Now(),
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "klachtdesk_http_requests_total",
@@ -75,12 +130,22 @@ func NewServer(logger *slog.Logger, db Pinger) *Server {
 			Help:    "Time to serve an HTTP request, by route pattern and status code.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route", "status"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "klachtdesk_store_errors_total",
+			Help: "Failures of the store itself (not of a request or a mail), by kind: disk_full, read_only, io, busy, corrupt, connection, timeout, other.",
+		}, []string{"kind"}),
+	}
+	for _, kind := range storeErrorKinds {
+		s.storeErrors.WithLabelValues(kind)
 	}
 	s.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		s.requests,
 		s.duration,
+		// The store errors are sent by the status collector, after
+		// the failures its own scrape met.
+		newStatusCollector(s),
 	)
 
 	// The route table: every URL Klachtdesk answers, in one place.
@@ -136,26 +201,6 @@ func (s *Server) Registry() *prometheus.Registry { return s.registry }
 // handleHealthz is the liveness check: the process serves HTTP.
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	writeText(w, http.StatusOK, "ok\n")
-}
-
-// handleReadyz is the readiness check: the database answers in time.
-func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
-	if s.db == nil {
-		writeText(w, http.StatusServiceUnavailable, "database not configured\n")
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
-	defer cancel()
-	if err := s.db.Ping(ctx); err != nil {
-		s.logger.Warn("readiness check failed", "err", err)
-		if errors.Is(err, context.DeadlineExceeded) {
-			writeText(w, http.StatusServiceUnavailable, "database does not answer\n")
-			return
-		}
-		writeText(w, http.StatusServiceUnavailable, "database unavailable\n")
-		return
-	}
-	writeText(w, http.StatusOK, "ready\n")
 }
 
 // indexPage is the placeholder start page until the staff web app exists.

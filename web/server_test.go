@@ -13,24 +13,39 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/mock"
 	"github.com/klachtdesk/klachtdesk/web"
 )
 
-// pinger is a fake database for the readiness check.
-type pinger struct {
-	err   error
-	delay time.Duration
+// store is a fake store for the readiness check: both of its questions
+// answer err after delay (or the context's error when it ends first).
+func store(err error, delay time.Duration) *mock.HealthService {
+	wait := func(ctx context.Context) error {
+		if delay > 0 {
+			select {
+			case <-time.After(delay):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return err
+	}
+	return &mock.HealthService{
+		WritableFn: wait,
+		StoreStatusFn: func(ctx context.Context) (*klachtdesk.StoreStatus, error) {
+			if err := wait(ctx); err != nil {
+				return nil, err
+			}
+			return &klachtdesk.StoreStatus{}, nil
+		},
+	}
 }
 
-func (p pinger) Ping(ctx context.Context) error {
-	if p.delay > 0 {
-		select {
-		case <-time.After(p.delay):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return p.err
+// server returns a server asking health about the store, nothing else
+// configured.
+func server(health klachtdesk.HealthService) *web.Server {
+	return web.NewServer(web.Config{Health: health})
 }
 
 // get sends one request through the server's handler chain.
@@ -51,7 +66,7 @@ func body(t *testing.T, resp *http.Response) string {
 }
 
 func TestHealthz(t *testing.T) {
-	s := web.NewServer(nil, pinger{err: errors.New("down")})
+	s := server(store(errors.New("down"), 0))
 	resp := get(t, s, "/healthz")
 	if got, want := resp.StatusCode, http.StatusOK; got != want {
 		t.Fatalf("status = %d, want %d", got, want)
@@ -64,17 +79,17 @@ func TestHealthz(t *testing.T) {
 func TestReadyz(t *testing.T) {
 	tests := []struct {
 		name       string
-		db         web.Pinger
+		db         klachtdesk.HealthService
 		wantStatus int
 		wantBody   string
 	}{
-		{"database answers", pinger{}, http.StatusOK, "ready"},
-		{"database fails", pinger{err: errors.New("disk I/O error at /secret/path")}, http.StatusServiceUnavailable, "database unavailable"},
+		{"database answers", store(nil, 0), http.StatusOK, "ready"},
+		{"database fails", store(errors.New("disk I/O error at /secret/path"), 0), http.StatusServiceUnavailable, "database unavailable"},
 		{"no database", nil, http.StatusServiceUnavailable, "database not configured"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := get(t, web.NewServer(nil, tt.db), "/readyz")
+			resp := get(t, server(tt.db), "/readyz")
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("status = %d, want %d", resp.StatusCode, tt.wantStatus)
 			}
@@ -94,14 +109,14 @@ func TestReadyzTimeout(t *testing.T) {
 		t.Skip("waits for the 2s readiness timeout")
 	}
 	start := time.Now()
-	resp := get(t, web.NewServer(nil, pinger{delay: time.Minute}), "/readyz")
+	resp := get(t, server(store(nil, time.Minute)), "/readyz")
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("status = %d, want 503", resp.StatusCode)
 	}
 	if got := body(t, resp); !strings.Contains(got, "does not answer") {
 		t.Errorf("body = %q", got)
 	}
-	// The pinger would answer after a minute: returning well before that
+	// The store would answer after a minute: returning well before that
 	// shows the readiness timeout cut the wait (a behaviour, not a speed).
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("readyz took %s: the %s readiness timeout did not cut the wait", d, web.ReadyTimeout)
@@ -109,7 +124,7 @@ func TestReadyzTimeout(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	s := web.NewServer(nil, pinger{})
+	s := server(store(nil, 0))
 	get(t, s, "/healthz")
 	get(t, s, "/healthz")
 	get(t, s, "/no-such-page")
@@ -132,7 +147,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestIndex(t *testing.T) {
-	s := web.NewServer(nil, pinger{})
+	s := server(store(nil, 0))
 	resp := get(t, s, "/")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status = %d", resp.StatusCode)
@@ -162,7 +177,7 @@ func TestSecurityHeaders(t *testing.T) {
 		"Referrer-Policy":         "same-origin",
 		"X-Frame-Options":         "DENY",
 	}
-	s := web.NewServer(nil, pinger{})
+	s := server(store(nil, 0))
 	for _, path := range []string{"/", "/healthz", "/readyz", "/metrics", "/missing"} {
 		t.Run(path, func(t *testing.T) {
 			resp := get(t, s, path)
@@ -176,7 +191,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestMethodNotAllowed(t *testing.T) {
-	s := web.NewServer(nil, pinger{})
+	s := server(store(nil, 0))
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/healthz", nil))
 	if rec.Code != http.StatusMethodNotAllowed {
@@ -184,14 +199,14 @@ func TestMethodNotAllowed(t *testing.T) {
 	}
 }
 
-// panicPinger panics inside the readiness handler, as a buggy handler would.
-type panicPinger struct{}
-
-func (panicPinger) Ping(context.Context) error { panic("secret internal detail") }
-
 func TestPanicRecovery(t *testing.T) {
 	var logs bytes.Buffer
-	s := web.NewServer(slog.New(slog.NewTextHandler(&logs, nil)), panicPinger{})
+	s := web.NewServer(web.Config{
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		// The store panics inside the readiness handler, as a buggy
+		// handler would.
+		Health: &mock.HealthService{WritableFn: func(context.Context) error { panic("secret internal detail") }},
+	})
 	resp := get(t, s, "/readyz")
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("status = %d, want 500", resp.StatusCode)
@@ -220,7 +235,7 @@ func TestServeAndShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := web.NewServer(nil, pinger{})
+	s := server(store(nil, 0))
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ln) }()
 

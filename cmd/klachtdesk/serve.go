@@ -8,7 +8,9 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/cli"
+	"github.com/klachtdesk/klachtdesk/sqldb"
 	"github.com/klachtdesk/klachtdesk/web"
 )
 
@@ -44,7 +46,7 @@ func (s server) Serve(ctx context.Context) error {
 		cancel()
 		return err
 	}
-	m.HTTPServer = web.NewServer(m.Logger, m.DB)
+	m.HTTPServer = web.NewServer(web.Config{Logger: m.Logger, Health: storeHealth{m.DB}, SMTP: m.mail.SMTP != nil})
 	ln := m.listener
 	m.wg.Add(2)
 	go func() {
@@ -68,6 +70,15 @@ func (s server) Serve(ctx context.Context) error {
 	}()
 	m.Logger.Info("klachtdesk serving", "url", m.URL(), "data", m.Config.DataDir, "database", m.databaseName(), "version", version)
 	return nil
+}
+
+// storeHealth stands in for sqldb.HealthService until it is wired: the
+// database answers; the store's figures are not read yet.
+type storeHealth struct{ db *sqldb.DB }
+
+func (h storeHealth) Writable(ctx context.Context) error { return h.db.Ping(ctx) }
+func (storeHealth) StoreStatus(context.Context) (*klachtdesk.StoreStatus, error) {
+	return nil, errors.New("store figures: sqldb.HealthService not wired yet")
 }
 
 // URL returns the address serve listens on, such as http://127.0.0.1:8080,
