@@ -25,13 +25,17 @@ type MailboxStatus struct {
 // OutboxStatus is how the outbox is doing, for readiness checks, metrics
 // and the dashboard.
 type OutboxStatus struct {
-	Queued  int `json:"queued"`  // waiting for (another) delivery attempt
-	Waiting int `json:"waiting"` // queued, but waiting for the organisation's details
-	Failed  int `json:"failed"`  // refused for good or given up: staff must act
-	Held    int `json:"held"`    // kept back by loop protection or for a letter by post
+	// Queued letters are due for (another) delivery attempt; Waiting ones
+	// are in the queue but wait for the organisation's details, and are
+	// not counted in Queued: they are not due, and must not make the
+	// outbox look stuck.
+	Queued  int `json:"queued"`
+	Waiting int `json:"waiting"`
+	Failed  int `json:"failed"` // refused for good or given up: staff must act
+	Held    int `json:"held"`   // kept back by loop protection or for a letter by post
 	Sent    int `json:"sent"`
-	// OldestQueued is when the oldest queued letter was created, zero
-	// when none is queued.
+	// OldestQueued is when the oldest of the Queued letters was created
+	// (or put back in the queue by staff), zero when none is queued.
 	OldestQueued time.Time `json:"oldest_queued,omitzero"`
 }
 

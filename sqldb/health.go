@@ -19,10 +19,11 @@ type HealthService struct {
 func NewHealthService(db *DB) *HealthService { return &HealthService{db: db} }
 
 // StoreStatus counts the outbox by state, the quarantine and the mails
-// taken by outcome, in one read transaction. Waiting letters (for the
-// organisation's details) are counted among the queued ones too; the
-// oldest queued letter is the one queued longest ago, by its creation or,
-// when staff put it back in the queue, by then.
+// taken by outcome, in one read transaction. Letters waiting for the
+// organisation's details are counted apart from the queued ones (Waiting,
+// not Queued): they are not due, so they must not make the outbox look
+// stuck. The oldest queued letter is the one of the others queued longest
+// ago, by its creation or, when staff put it back in the queue, by then.
 func (s *HealthService) StoreStatus(ctx context.Context) (*klachtdesk.StoreStatus, error) {
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
@@ -60,9 +61,9 @@ func (s *HealthService) StoreStatus(ctx context.Context) (*klachtdesk.StoreStatu
 
 // outboxStatus counts the outbox by state in tx.
 func outboxStatus(ctx context.Context, tx *Tx, st *klachtdesk.OutboxStatus) error {
-	rows, err := tx.query(ctx, `SELECT state, COUNT(*), SUM(CASE WHEN reason = ? THEN 1 ELSE 0 END),
+	rows, err := tx.query(ctx, `SELECT state, CASE WHEN reason = ? THEN 1 ELSE 0 END AS waiting, COUNT(*),
 			MIN(CASE WHEN requeued_at IS NOT NULL AND requeued_at > created_at THEN requeued_at ELSE created_at END)
-		FROM outbox GROUP BY state`, klachtdesk.LetterWaitingForOrganisation)
+		FROM outbox GROUP BY state, waiting`, klachtdesk.LetterWaitingForOrganisation)
 	if err != nil {
 		return fmt.Errorf("outbox status: %w", err)
 	}
@@ -70,21 +71,24 @@ func outboxStatus(ctx context.Context, tx *Tx, st *klachtdesk.OutboxStatus) erro
 	for rows.Next() {
 		var (
 			state   klachtdesk.LetterState
-			n, wait int
+			waiting bool
+			n       int
 			oldest  = instantDest{new(time.Time)}
 		)
-		if err := rows.Scan(strDest[klachtdesk.LetterState]{&state}, &n, &wait, oldest); err != nil {
+		if err := rows.Scan(strDest[klachtdesk.LetterState]{&state}, boolDest{&waiting}, &n, oldest); err != nil {
 			return fmt.Errorf("outbox status: %w", err)
 		}
-		switch state {
-		case klachtdesk.LetterQueued:
-			st.Queued, st.Waiting, st.OldestQueued = n, wait, *oldest.t
-		case klachtdesk.LetterSent:
-			st.Sent = n
-		case klachtdesk.LetterFailed:
-			st.Failed = n
-		case klachtdesk.LetterHeld:
-			st.Held = n
+		switch {
+		case state == klachtdesk.LetterQueued && waiting:
+			st.Waiting = n
+		case state == klachtdesk.LetterQueued:
+			st.Queued, st.OldestQueued = n, *oldest.t
+		case state == klachtdesk.LetterSent:
+			st.Sent += n
+		case state == klachtdesk.LetterFailed:
+			st.Failed += n
+		case state == klachtdesk.LetterHeld:
+			st.Held += n
 		}
 	}
 	return rows.Err()
