@@ -238,4 +238,3 @@ func TestIMAPSource_Stall(t *testing.T) {
 		t.Fatal("Run did not return within 2 s of cancel while the server was stalled")
 	}
 }
-
