@@ -4,13 +4,20 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/intake"
 	"github.com/klachtdesk/klachtdesk/internal/testpeer"
 	"github.com/klachtdesk/klachtdesk/sqldb"
@@ -236,5 +243,244 @@ func TestIMAPSource_Stall(t *testing.T) {
 	case <-done:
 	case <-time.After(2 * time.Second):
 		t.Fatal("Run did not return within 2 s of cancel while the server was stalled")
+	}
+}
+
+// mountTmpfs mounts a small tmpfs at a new folder for the test. It skips
+// the test when mounting is not allowed, unless CI is set.
+func mountTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("mount a tmpfs (CI runs as root): %v: %s", err, out)
+		}
+		t.Skipf("cannot mount a tmpfs (needs root): %v: %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", "-l", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+// fill writes a file in dir until the file system is full.
+func fill(t *testing.T, dir string) string {
+	t.Helper()
+	name := filepath.Join(dir, "filler")
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("fill %s: %v", dir, err)
+			}
+			break
+		}
+	}
+	for _, n := range []int{4096, 512, 1} { // the last pieces
+		for {
+			if _, err := f.Write(chunk[:n]); err != nil {
+				break
+			}
+		}
+	}
+	return name
+}
+
+// TestIMAPSource_DiskFull fills the file system of the data folder while
+// intake runs: intake pauses and says why, no mail is counted as failing or
+// quarantined, none is lost, and once space is freed every mail is taken,
+// with references in the order the mails came.
+func TestIMAPSource_DiskFull(t *testing.T) {
+	dataDir := mountTmpfs(t, "24m")
+	d := testpeer.StartDovecot(t)
+	db := sqldb.NewDB(dataDir, "")
+	if err := db.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	store := sqldb.NewIntakeService(db)
+	store.Letters = testWriter{}
+	mb := mailbox(t, d)
+	mb.PollInterval = intake.Duration(200 * time.Millisecond)
+	logs := &logBuffer{}
+	src := &intake.IMAPSource{Mailbox: mb, Store: store, Backoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		src.Run(ctx)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+
+	const before, during = 3, 12
+	for i := range before {
+		d.Deliver(t, "INBOX", complaintMail(i))
+	}
+	waitFor(t, 20*time.Second, "the first mails taken", func() bool { return countComplaints(t, db) == before })
+
+	filler := fill(t, dataDir)
+	for i := before; i < before+during; i++ {
+		d.Deliver(t, "INBOX", complaintMail(i))
+	}
+	waitFor(t, 20*time.Second, "a log line saying intake paused on the store", func() bool {
+		return strings.Contains(logs.String(), "IMAP intake paused: the store cannot take mail now")
+	})
+	// Several rounds against the full disk: more than the three failures
+	// that would quarantine a mail failing on its own.
+	waitFor(t, 20*time.Second, "several rounds against the full disk", func() bool {
+		return strings.Count(logs.String(), "IMAP intake paused") >= 5
+	})
+	if !strings.Contains(src.Status().LastError, "disk is full") {
+		t.Errorf("status while the disk is full: %+v", src.Status())
+	}
+	if q := d.Count(t, "Klachtdesk-Quarantaine"); q != 0 {
+		t.Fatalf("%d healthy mails moved to the quarantine folder while the disk was full", q)
+	}
+
+	// Space again: intake resumes by itself.
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	total := before + during
+	waitFor(t, 30*time.Second, "every mail taken after the disk had room again", func() bool {
+		return d.Count(t, "Klachtdesk-Verwerkt") == total && d.Count(t, "INBOX") == 0
+	})
+	if rows := inboundRows(t, db); rows["new"] != total || len(rows) != 1 {
+		t.Errorf("intake log %v; want %d new, no error, no duplicate", rows, total)
+	}
+	if q := d.Count(t, "Klachtdesk-Quarantaine"); q != 0 {
+		t.Errorf("%d mails in the quarantine folder", q)
+	}
+	// References in the order the mails came.
+	raw, err := sql.Open("sqlite", db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	rows, err := raw.Query(`SELECT i.subject, c.reference FROM inbound i JOIN complaints c ON c.id = i.complaint_id ORDER BY c.reference`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var subject, ref string
+		if err := rows.Scan(&subject, &ref); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("Klacht %d", n); subject != want {
+			t.Errorf("reference %s went to %q, want %q: references out of order", ref, subject, want)
+		}
+		n++
+	}
+	if n != total {
+		t.Errorf("%d complaints with references, want %d", n, total)
+	}
+}
+
+// fullStore refuses registrations as a store whose disk is full does
+// (EUNAVAILABLE), while the smaller write of a quarantine still fits, until
+// it has room again.
+type fullStore struct {
+	*sqldb.IntakeService
+	mu         sync.Mutex
+	full       bool
+	refused    int
+	quarantine int
+}
+
+func (f *fullStore) TakeMails(ctx context.Context, in []klachtdesk.IncomingMail) ([]*klachtdesk.IntakeResult, error) {
+	f.mu.Lock()
+	full := f.full
+	if full {
+		f.refused++
+	}
+	f.mu.Unlock()
+	if full {
+		return nil, fmt.Errorf("commit: %w", klachtdesk.Errorf(klachtdesk.EUNAVAILABLE, "the store cannot write now (the disk is full); try again later"))
+	}
+	return f.IntakeService.TakeMails(ctx, in)
+}
+
+func (f *fullStore) Quarantine(ctx context.Context, in klachtdesk.IncomingMail, reason string) error {
+	f.mu.Lock()
+	f.quarantine++
+	f.mu.Unlock()
+	return f.IntakeService.Quarantine(ctx, in, reason)
+}
+
+// TestIMAPSource_StoreUnavailable: however often the store fails on its
+// own account, no mail is counted against or quarantined, and once the
+// store takes writes again the mails are taken in order.
+func TestIMAPSource_StoreUnavailable(t *testing.T) {
+	d := testpeer.StartDovecot(t)
+	db, store := openStore(t)
+	ctx := context.Background()
+	fs := &fullStore{IntakeService: store, full: true}
+	for i := range 4 {
+		d.Deliver(t, "INBOX", complaintMail(i))
+	}
+	src := &intake.IMAPSource{Mailbox: mailbox(t, d), Store: fs}
+	defer src.Close()
+	for range 2 * 3 {
+		_, err := src.Sync(ctx)
+		if klachtdesk.ErrorCode(err) != klachtdesk.EUNAVAILABLE {
+			t.Fatalf("sync against a full store: %v, want EUNAVAILABLE", err)
+		}
+	}
+	if fs.refused < 6 || fs.quarantine != 0 || d.Count(t, "Klachtdesk-Quarantaine") != 0 || d.Count(t, "INBOX") != 4 {
+		t.Fatalf("refused %d times, %d quarantined, quarantine folder %d, INBOX %d: a full store must count against no mail",
+			fs.refused, fs.quarantine, d.Count(t, "Klachtdesk-Quarantaine"), d.Count(t, "INBOX"))
+	}
+	fs.mu.Lock()
+	fs.full = false
+	fs.mu.Unlock()
+	if n, err := src.Sync(ctx); err != nil || n != 4 {
+		t.Fatalf("with room again: took %d, %v", n, err)
+	}
+	if rows := inboundRows(t, db); rows["new"] != 4 || len(rows) != 1 {
+		t.Errorf("intake log %v, want 4 new", rows)
+	}
+}
+
+// TestIMAPSource_QuarantineKeepsSenderAndSubject: a mail that keeps failing
+// on its own is quarantined with the sender and subject it was parsed with.
+func TestIMAPSource_QuarantineKeepsSenderAndSubject(t *testing.T) {
+	d := testpeer.StartDovecot(t)
+	db, store := openStore(t)
+	ctx := context.Background()
+	d.Deliver(t, "INBOX", []byte("From: Vaste Klant <vast@example.nl>\r\nSubject: vast\r\nMessage-ID: <v1@x>\r\n\r\ny\r\n"))
+	src := &intake.IMAPSource{Mailbox: mailbox(t, d), Store: &poisonStore{IntakeService: store}}
+	defer src.Close()
+	var err error
+	for range 3 {
+		if _, err = src.Sync(ctx); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := klachtdesk.NewContextWithUser(ctx, &klachtdesk.User{ID: 1, Username: "beheer", Role: klachtdesk.RoleAdmin, Active: true})
+	list, err := store.QuarantinedMails(admin, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].From != "vast@example.nl" || list[0].Subject != "vast" || list[0].MessageID == "" {
+		t.Errorf("quarantine = %+v; want the sender and subject", list)
+	}
+	if countComplaints(t, db) != 0 {
+		t.Errorf("complaints = %d", countComplaints(t, db))
 	}
 }
