@@ -484,3 +484,107 @@ func TestIMAPSource_QuarantineKeepsSenderAndSubject(t *testing.T) {
 		t.Errorf("complaints = %d", countComplaints(t, db))
 	}
 }
+
+// TestIMAPSource_Reconcile restores an older copy of the database, taken
+// before a fetch: the mails of that fetch sit in the processed folder while
+// the store lost them. Reconcile takes each of them back, once, and leaves
+// the processed folder as it was.
+func TestIMAPSource_Reconcile(t *testing.T) {
+	d := testpeer.StartDovecot(t)
+	ctx := context.Background()
+	dataDir := t.TempDir()
+	open := func() (*sqldb.DB, *sqldb.IntakeService) {
+		db := sqldb.NewDB(dataDir, "")
+		if err := db.Open(ctx); err != nil {
+			t.Fatal(err)
+		}
+		store := sqldb.NewIntakeService(db)
+		store.Letters = testWriter{}
+		return db, store
+	}
+	sync := func(store *sqldb.IntakeService, want int) {
+		t.Helper()
+		src := &intake.IMAPSource{Mailbox: mailbox(t, d), Store: store}
+		defer src.Close()
+		if n, err := src.Sync(ctx); err != nil || n != want {
+			t.Fatalf("sync took %d, %v; want %d", n, err, want)
+		}
+	}
+	for i := range 3 {
+		d.Deliver(t, "INBOX", complaintMail(i))
+	}
+	db, store := open()
+	sync(store, 3)
+	db.Close() // the last connection checkpoints the WAL into the file
+	dbFile := filepath.Join(dataDir, "klachtdesk.db")
+	backup, err := os.ReadFile(dbFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Yesterday's backup was taken; today's mail came in.
+	for i := 3; i < 7; i++ {
+		d.Deliver(t, "INBOX", complaintMail(i))
+	}
+	db, store = open()
+	sync(store, 4)
+	db.Close()
+
+	// The backup is restored.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Remove(dbFile + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(dbFile, backup, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, store = open()
+	defer db.Close()
+	if n := countComplaints(t, db); n != 3 {
+		t.Fatalf("restored store holds %d complaints, want 3", n)
+	}
+	// A fetch does not find them: they left the inbox.
+	sync(store, 0)
+
+	var results []intake.Result
+	src := &intake.IMAPSource{Mailbox: mailbox(t, d), Store: store, Report: func(r intake.Result) { results = append(results, r) }}
+	defer src.Close()
+	n, err := src.Reconcile(ctx)
+	if err != nil || n != 4 {
+		t.Fatalf("reconcile took %d, %v; want 4", n, err)
+	}
+	for _, r := range results {
+		if r.Outcome != klachtdesk.OutcomeNew || !strings.Contains(r.Source, "Klachtdesk-Verwerkt") {
+			t.Errorf("reconciled %+v", r)
+		}
+	}
+	if c, rows := countComplaints(t, db), inboundRows(t, db); c != 7 || rows["new"] != 7 || len(rows) != 1 {
+		t.Errorf("after reconcile: %d complaints, intake log %v; want 7 new", c, rows)
+	}
+	if done, in := d.Count(t, "Klachtdesk-Verwerkt"), d.Count(t, "INBOX"); done != 7 || in != 0 {
+		t.Errorf("processed %d, inbox %d; want 7 and 0: reconcile moves nothing", done, in)
+	}
+	// Again: nothing left to take.
+	if n, err := src.Reconcile(ctx); err != nil || n != 0 {
+		t.Errorf("second reconcile took %d, %v", n, err)
+	}
+	if c := countComplaints(t, db); c != 7 {
+		t.Errorf("%d complaints after a second reconcile", c)
+	}
+
+	// Flag mode: the taken mails stay in the folder, flagged.
+	mb := mailbox(t, d)
+	mb.Folder, mb.Processed, mb.Quarantine = "Vlag", "-", "Vlag-Q"
+	d.Deliver(t, "Vlag", complaintMail(20))
+	d.Deliver(t, "Vlag", complaintMail(21))
+	flagged := &intake.IMAPSource{Mailbox: mb, Store: store}
+	defer flagged.Close()
+	if n, err := flagged.Sync(ctx); err != nil || n != 2 {
+		t.Fatalf("flag-mode sync took %d, %v", n, err)
+	}
+	d.Deliver(t, "Vlag", complaintMail(22)) // not taken yet: not reconcile's
+	if n, err := flagged.Reconcile(ctx); err != nil || n != 0 {
+		t.Errorf("flag-mode reconcile took %d, %v; want 0", n, err)
+	}
+}

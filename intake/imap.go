@@ -918,3 +918,106 @@ func (s *IMAPSource) wait(ctx context.Context) error {
 	}
 	return err
 }
+
+// Reconcile takes every mail intake let go of that the store does not
+// know: after a restore of an older backup, the mails taken since that
+// backup sit in the processed folder (or, flagged, in the folder itself)
+// while the store lost them. Each mail there is looked up by fingerprint in
+// the intake log; a mail not found is taken as it would be now, once (a
+// second Reconcile finds it), and stays where it is. Mails in the
+// quarantine folder are not read. Returns how many mails it took; each is
+// reported.
+func (s *IMAPSource) Reconcile(ctx context.Context) (int, error) {
+	if err := s.Mailbox.Check(); err != nil {
+		return 0, err
+	}
+	s.defaults()
+	if err := s.connect(ctx); err != nil {
+		return 0, err
+	}
+	stop := s.closeOnDone(ctx)
+	defer stop()
+	mb := &s.Mailbox
+	canMove, err := s.canMove()
+	if err != nil {
+		return 0, err
+	}
+	folder, criteria := mb.Processed, &imap.SearchCriteria{}
+	if !canMove {
+		folder, criteria = mb.Folder, &imap.SearchCriteria{Flag: []imap.Flag{takenFlag}}
+	}
+	var sel *imap.SelectData
+	if err := s.command("examine "+folder, func(c *imapclient.Client) (err error) {
+		sel, err = c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	if sel.NumMessages == 0 {
+		return 0, nil
+	}
+	var data *imap.SearchData
+	if err := s.command("search "+folder, func(c *imapclient.Client) (err error) {
+		data, err = c.UIDSearch(criteria, nil).Wait()
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	uids := data.AllUIDs()
+	slices.Sort(uids)
+	n := 0
+	for len(uids) > 0 {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		part, err := s.fetchPart(uids[:min(fetchBatch, len(uids))])
+		if err != nil {
+			return n, err
+		}
+		uids = uids[len(part.uids):]
+		k, err := s.takeUnknown(ctx, folder, part)
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// takeUnknown takes the fetched mails the store does not know, in UID
+// order, in one batch.
+func (s *IMAPSource) takeUnknown(ctx context.Context, folder string, part fetched) (int, error) {
+	there := s.Mailbox
+	there.Folder = folder
+	items := make(chan Item, len(part.uids))
+	for _, uid := range part.uids {
+		m, ok := part.mails[uid]
+		if !ok {
+			continue
+		}
+		raw := m.FindBodySection(peekBody)
+		if raw == nil {
+			continue
+		}
+		known, err := s.Store.Taken(ctx, mailparse.Parse(raw, s.Parse).Fingerprint)
+		if err != nil {
+			return 0, err
+		}
+		if !known {
+			items <- Item{Source: fmt.Sprintf("imap:%s uid %d (reconciled)", there.Name(), uid), ReceivedAt: m.InternalDate, Raw: raw}
+		}
+	}
+	close(items)
+	if len(items) == 0 {
+		return 0, nil
+	}
+	n := 0
+	p := &Pipeline{Store: s.Store, Batch: len(items), Parse: s.Parse}
+	err := p.Run(ctx, items, func(r Result) {
+		if r.Taken {
+			n++
+		}
+		s.report(r)
+	})
+	return n, err
+}
