@@ -92,6 +92,9 @@ type options struct {
 	// fetch, deliver
 	once bool
 
+	// fetch
+	reconcile bool
+
 	// message accept, message split, quarantine show, quarantine retry
 	id int64
 

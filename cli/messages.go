@@ -238,3 +238,11 @@ var (
 	mDemoLanguages = Msg("languages: %d Dutch, %d English; %d business customers\n", "talen: %d Nederlands, %d Engels; %d zakelijke klanten\n")
 	mDemoUsers     = Msg("demo users: %s\ndemo user password: %s\n", "demogebruikers: %s\nwachtwoord van de demogebruikers: %s\n")
 )
+
+// fetch --reconcile.
+var (
+	mReconciled = Msg("reconciled: %d mails of the processed folders were not in the store and are taken now\n",
+		"bijgewerkt: %d e-mails uit de verwerkt-mappen stonden niet in de opslag en zijn nu opgenomen\n")
+	mReconcileStopped = Msg("reconcile stopped after taking %d mails: %w (run it again: nothing is taken twice)",
+		"bijwerken gestopt na %d opgenomen e-mails: %w (start het opnieuw: niets wordt twee keer opgenomen)")
+)

@@ -198,6 +198,25 @@ func (x mailer) Fetch(ctx context.Context, once bool, report func(cli.MailResult
 	return nil
 }
 
+// Reconcile takes the processed mail of the configured IMAP mailboxes that
+// the store does not know (after a restored backup).
+func (x mailer) Reconcile(ctx context.Context, report func(cli.MailResult)) (int, error) {
+	if len(x.m.mail.IMAP) == 0 {
+		return 0, cli.ErrNoMailbox
+	}
+	n := 0
+	var errs []error
+	for _, s := range x.m.imapSources(func(r intake.Result) { report(resultOf(r)) }) {
+		k, err := s.Reconcile(ctx)
+		n += k
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.Mailbox.Name(), err))
+		}
+		s.Close()
+	}
+	return n, errors.Join(errs...)
+}
+
 // Deliver sends the outbox over the configured SMTP server.
 func (x mailer) Deliver(ctx context.Context, once bool) (cli.DeliveryStats, error) {
 	if x.m.mail.SMTP == nil {
