@@ -93,6 +93,9 @@ type options struct {
 	// fetch, deliver
 	once bool
 
+	// fetch
+	reconcile bool
+
 	// message accept, message split, quarantine show, quarantine retry,
 	// letter retry
 	id int64

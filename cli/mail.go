@@ -168,16 +168,22 @@ func (a *App) fetchCommand() *Command {
 	return &Command{
 		Name:     "fetch",
 		Synopsis: "take the mail of the configured IMAP mailboxes",
-		Usage: `Usage: klachtdesk fetch --mail-config FILE [--once] [--json]
+		Usage: `Usage: klachtdesk fetch --mail-config FILE [--once | --reconcile] [--json]
 
 Reads the IMAP mailboxes of the mail configuration, as serve does in the
 background: every mail is taken (and durably stored) before it is moved to
 the processed folder. With --once it checks each mailbox once and exits;
 without, it waits for new mail (IDLE, or polling) until stopped.
 With --json it prints one line per mail, as import does.
+
+After restoring a backup, run it with --reconcile: it reads the processed
+folder of each mailbox (with "processed_folder": "-", the flagged mails of
+the folder itself), takes every mail the restored store does not know, once,
+leaves it where it is, and exits. Running it again takes nothing twice.
 `,
 		DefineFlags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&a.opts.once, "once", false, "check each mailbox once and exit")
+			fs.BoolVar(&a.opts.reconcile, "reconcile", false, "take the processed mail the store does not know (after a restore) and exit")
 			fs.BoolVar(&a.opts.json, "json", false, "print one JSON line per mail")
 		},
 		Store:  StoreWrite,
@@ -189,12 +195,24 @@ With --json it prints one line per mail, as import does.
 func (a *App) runFetch(ctx context.Context) error {
 	enc := json.NewEncoder(a.Stdout)
 	counts := map[klachtdesk.Outcome]int{}
-	err := a.Mail.Fetch(ctx, a.opts.once, func(r MailResult) {
+	report := func(r MailResult) {
 		counts[r.Outcome]++
 		if a.opts.json {
 			enc.Encode(r)
 		}
-	})
+	}
+	if a.opts.reconcile {
+		n, err := a.Mail.Reconcile(ctx, report)
+		if errors.Is(err, ErrNoMailbox) {
+			return a.Usagef(mNoMailbox)
+		}
+		fmt.Fprintln(a.Stderr, a.mailSummary(counts))
+		if err != nil {
+			return a.Errorf(mReconcileStopped, n, err)
+		}
+		return a.printf(a.Stderr, mReconciled, n)
+	}
+	err := a.Mail.Fetch(ctx, a.opts.once, report)
 	if errors.Is(err, ErrNoMailbox) {
 		return a.Usagef(mNoMailbox)
 	}

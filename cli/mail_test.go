@@ -43,6 +43,13 @@ func (f *fakeMail) RetryQuarantined(ctx context.Context, id int64) (*klachtdesk.
 	return &klachtdesk.IntakeResult{Outcome: klachtdesk.OutcomeNew, Reference: "KL-2026-000009"}, nil
 }
 
+func (f *fakeMail) Reconcile(ctx context.Context, report func(MailResult)) (int, error) {
+	if f.err != nil {
+		return 0, f.err
+	}
+	return len(f.results), f.ImportFiles(ctx, nil, 0, report)
+}
+
 func newMailApp(lang Language, m *fakeMail) *App {
 	a, _, _ := newTestApp(newFakeStore(), "")
 	a.Lang, a.Mail = lang, m
@@ -103,5 +110,32 @@ func TestMailSummaries(t *testing.T) {
 	none.err = errors.New("imap.example.nl: connection refused")
 	if r := execute(t, newMailApp(English, none), "fetch", "--once"); r.code != 1 || !strings.Contains(r.stderr, "connection refused") {
 		t.Errorf("fetch failing: %+v", r)
+	}
+}
+
+func TestFetchReconcile(t *testing.T) {
+	m := &fakeMail{results: []MailResult{
+		{Source: "imap:klachten@imap.example.nl:993/Klachtdesk-Verwerkt uid 7 (reconciled)", IntakeResult: klachtdesk.IntakeResult{Outcome: klachtdesk.OutcomeNew, Reference: "KL-2026-000031"}},
+	}}
+	r := execute(t, newMailApp(English, m), "fetch", "--reconcile")
+	want := "1 mails processed: new 1, reply 0, auto_reply 0, bounce 0, duplicate 0, rejected 0, error 0\n" +
+		"reconciled: 1 mails of the processed folders were not in the store and are taken now\n"
+	if r.code != 0 || r.stderr != want {
+		t.Errorf("fetch --reconcile: %+v", r)
+	}
+	r = execute(t, newMailApp(Dutch, m), "fetch", "--reconcile", "--json")
+	var line MailResult
+	if err := json.Unmarshal([]byte(r.stdout), &line); err != nil || line.Reference != "KL-2026-000031" ||
+		!strings.Contains(r.stderr, "bijgewerkt: 1 e-mails uit de verwerkt-mappen stonden niet in de opslag") {
+		t.Errorf("Dutch fetch --reconcile --json: %+v (%v)", r, err)
+	}
+	none := &fakeMail{err: ErrNoMailbox}
+	if r := execute(t, newMailApp(English, none), "fetch", "--reconcile"); r.code != 2 || !strings.Contains(r.stderr, "at least one IMAP mailbox") {
+		t.Errorf("fetch --reconcile without mailboxes: %+v", r)
+	}
+	none.err = errors.New("imap.example.nl: connection refused")
+	if r := execute(t, newMailApp(Dutch, none), "fetch", "--reconcile"); r.code != 1 || !strings.Contains(r.stderr, "bijwerken gestopt na 0 opgenomen e-mails") ||
+		!strings.Contains(r.stderr, "connection refused") {
+		t.Errorf("fetch --reconcile failing: %+v", r)
 	}
 }

@@ -247,3 +247,11 @@ var (
 	mLetterRequeued  = Msg("letter %d (%s, %s) queued again; it had failed: %s\n", "brief %d (%s, %s) staat weer in de wachtrij; mislukt was: %s\n")
 	mLetterRetryHint = Msg("to send it again: klachtdesk letter retry %d", "opnieuw versturen: klachtdesk letter retry %d")
 )
+
+// fetch --reconcile.
+var (
+	mReconciled = Msg("reconciled: %d mails of the processed folders were not in the store and are taken now\n",
+		"bijgewerkt: %d e-mails uit de verwerkt-mappen stonden niet in de opslag en zijn nu opgenomen\n")
+	mReconcileStopped = Msg("reconcile stopped after taking %d mails: %w (run it again: nothing is taken twice)",
+		"bijwerken gestopt na %d opgenomen e-mails: %w (start het opnieuw: niets wordt twee keer opgenomen)")
+)

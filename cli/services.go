@@ -51,6 +51,11 @@ type Mail interface {
 	Deliver(ctx context.Context, once bool) (DeliveryStats, error)
 	// RetryQuarantined takes a quarantined mail through intake again.
 	RetryQuarantined(ctx context.Context, id int64) (*klachtdesk.IntakeResult, error)
+	// Reconcile takes, from the processed folder of each configured IMAP
+	// mailbox, every mail the store does not know (after a restored
+	// backup), once, calls report per mail taken and returns how many.
+	// ErrNoMailbox when none is configured.
+	Reconcile(ctx context.Context, report func(MailResult)) (int, error)
 }
 
 // Server is the web server serve runs, with the background mail loops.

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -45,6 +47,15 @@ type Mailbox struct {
 	// PollInterval is the wait between checks when the server has no
 	// IDLE, and the longest IDLE before a fresh check (default 1 min).
 	PollInterval Duration `json:"poll_interval,omitzero"`
+	// Timeout is how long the server may stay silent while a command
+	// waits for its answer (default 1 min): then the connection counts as
+	// stalled, is dropped and opened again.
+	Timeout Duration `json:"timeout,omitzero"`
+	// KeepAlive is the longest the connection is left without a command
+	// (default 10 min, at most 25): an IDLE is ended and issued again, a
+	// pause between polls sends NOOP, well within the 29 minutes after
+	// which RFC 2177 lets a server drop an idle client.
+	KeepAlive Duration `json:"keepalive,omitzero"`
 
 	// RootCAs verifies the server (nil: the system's roots); for tests.
 	RootCAs *x509.CertPool `json:"-"`
@@ -75,15 +86,45 @@ func (mb *Mailbox) Name() string {
 	return fmt.Sprintf("%s@%s:%d/%s", mb.Username, mb.Host, mb.Port, mb.Folder)
 }
 
+// maxKeepAlive is the longest KeepAlive: RFC 2177 lets a server end an
+// IDLE after 29 minutes, RFC 3501 a silent session after 30.
+const maxKeepAlive = 25 * time.Minute
+
 // Check fills in defaults and reports the first configuration problem.
 func (mb *Mailbox) Check() error {
-	if mb.TLS == "" {
-		mb.TLS = "tls"
-	}
+	mb.setDefaults()
 	switch mb.TLS {
 	case "tls", "starttls", "none":
 	default:
 		return fmt.Errorf("IMAP mailbox %s: tls must be tls, starttls or none, not %q", mb.Host, mb.TLS)
+	}
+	switch {
+	case mb.Host == "":
+		return errors.New("IMAP mailbox: host is required")
+	case mb.Username == "":
+		return fmt.Errorf("IMAP mailbox %s: username is required", mb.Host)
+	case mb.Password != "" && mb.PasswordFile != "":
+		return fmt.Errorf("IMAP mailbox %s: give password or password_file, not both", mb.Host)
+	case mb.Processed == mb.Folder || mb.Quarantine == mb.Folder:
+		return fmt.Errorf("IMAP mailbox %s: processed and quarantine folders must differ from %s", mb.Host, mb.Folder)
+	case time.Duration(mb.KeepAlive) > maxKeepAlive:
+		return fmt.Errorf("IMAP mailbox %s: keepalive must be at most %v (servers may drop a client silent for 29 minutes), not %v",
+			mb.Host, maxKeepAlive, time.Duration(mb.KeepAlive))
+	}
+	if mb.PasswordFile != "" {
+		b, err := os.ReadFile(mb.PasswordFile)
+		if err != nil {
+			return fmt.Errorf("IMAP mailbox %s: password file: %w", mb.Host, err)
+		}
+		mb.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	return nil
+}
+
+// setDefaults fills in the defaults of the fields left empty.
+func (mb *Mailbox) setDefaults() {
+	if mb.TLS == "" {
+		mb.TLS = "tls"
 	}
 	if mb.Port == 0 {
 		mb.Port = 143
@@ -103,24 +144,12 @@ func (mb *Mailbox) Check() error {
 	if mb.PollInterval <= 0 {
 		mb.PollInterval = Duration(time.Minute)
 	}
-	switch {
-	case mb.Host == "":
-		return errors.New("IMAP mailbox: host is required")
-	case mb.Username == "":
-		return fmt.Errorf("IMAP mailbox %s: username is required", mb.Host)
-	case mb.Password != "" && mb.PasswordFile != "":
-		return fmt.Errorf("IMAP mailbox %s: give password or password_file, not both", mb.Host)
-	case mb.Processed == mb.Folder || mb.Quarantine == mb.Folder:
-		return fmt.Errorf("IMAP mailbox %s: processed and quarantine folders must differ from %s", mb.Host, mb.Folder)
+	if mb.Timeout <= 0 {
+		mb.Timeout = Duration(time.Minute)
 	}
-	if mb.PasswordFile != "" {
-		b, err := os.ReadFile(mb.PasswordFile)
-		if err != nil {
-			return fmt.Errorf("IMAP mailbox %s: password file: %w", mb.Host, err)
-		}
-		mb.Password = strings.TrimRight(string(b), "\r\n")
+	if mb.KeepAlive <= 0 {
+		mb.KeepAlive = Duration(10 * time.Minute)
 	}
-	return nil
 }
 
 // MailboxStore is the store an IMAPSource takes mail into: the domain's
@@ -145,6 +174,10 @@ type MailboxStore interface {
 // taken are remembered per UIDVALIDITY, so a restart resumes where it
 // stopped; after a UIDVALIDITY change the folder is read again and the
 // store's fingerprints make every mail already taken a duplicate.
+//
+// Every command has a deadline (Mailbox.Timeout of silence from the
+// server): a stalled connection is dropped and opened again. Status may be
+// called from any goroutine; the other methods from one at a time.
 type IMAPSource struct {
 	Mailbox Mailbox
 	Store   MailboxStore
@@ -155,42 +188,66 @@ type IMAPSource struct {
 	// FetchBytes bounds the bytes fetched and held at once (default 32
 	// MiB); a single larger mail is still fetched, alone.
 	FetchBytes int64
+	// Backoff is Run's first pause after a failure (default 1 s); it
+	// doubles with each failure in a row up to MaxBackoff (default 5 min).
+	Backoff, MaxBackoff time.Duration
 
-	client *imapclient.Client
+	sess   *session
 	exists chan uint32
 	// failures counts store refusals per UID: a mail that fails
 	// repeatedly while the store works is quarantined.
 	failures map[imap.UID]int
+
+	mu     sync.Mutex
+	status klachtdesk.MailboxStatus
 }
 
 // maxFailures is how often a mail may fail to be taken before it is
 // quarantined, so that it never blocks the mails behind it.
 const maxFailures = 3
 
+// errStalled is a connection the server stopped answering on.
+var errStalled = errors.New("the IMAP server stopped answering")
+
 // Run takes mail until ctx ends: a check, then IDLE (or a pause) until new
-// mail arrives, and again. Connection failures are logged and retried with
-// a growing pause.
+// mail arrives, and again. Failures (the server, the connection, or the
+// store itself) are logged and retried with a growing pause; a failure of
+// the store never counts against a mail. When ctx ends, the connection is
+// closed at once, whatever the server does.
 func (s *IMAPSource) Run(ctx context.Context) error {
 	if err := s.Mailbox.Check(); err != nil {
 		return err
 	}
 	s.defaults()
-	backoff := time.Second
+	backoff, failed := s.Backoff, 0
 	for ctx.Err() == nil {
 		_, err := s.Sync(ctx)
 		if err == nil {
-			backoff = time.Second
+			backoff, failed = s.Backoff, 0
 			err = s.wait(ctx)
 		}
-		if err != nil && ctx.Err() == nil {
-			s.Logger.Warn("IMAP intake", "mailbox", s.Mailbox.Name(), "err", err, "retry_in", backoff.String())
-			s.disconnect()
-			select {
-			case <-ctx.Done():
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, 5*time.Minute)
+		if err == nil || ctx.Err() != nil {
+			continue
 		}
+		failed++
+		s.setError(err)
+		level, msg := slog.LevelWarn, "IMAP intake failed; reconnecting"
+		switch {
+		case klachtdesk.ErrorCode(err) == klachtdesk.EUNAVAILABLE:
+			msg = "IMAP intake paused: the store cannot take mail now; no mail is counted as failing"
+		case errors.Is(err, errStalled):
+			msg = "IMAP connection stalled: dropped; reconnecting"
+		}
+		if failed >= 3 {
+			level = slog.LevelError
+		}
+		s.Logger.Log(ctx, level, msg, "mailbox", s.Mailbox.Name(), "err", err, "failures", failed, "retry_in", backoff.String())
+		s.disconnect()
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, s.MaxBackoff)
 	}
 	s.disconnect()
 	return nil
@@ -206,6 +263,39 @@ func (s *IMAPSource) defaults() {
 	if s.FetchBytes <= 0 {
 		s.FetchBytes = 32 << 20
 	}
+	if s.Backoff <= 0 {
+		s.Backoff = time.Second
+	}
+	if s.MaxBackoff < s.Backoff {
+		s.MaxBackoff = max(5*time.Minute, s.Backoff)
+	}
+}
+
+// Status returns how intake of the mailbox is doing: when it was last
+// checked successfully, when a mail was last taken, the last failure.
+// Safe for concurrent use.
+func (s *IMAPSource) Status() klachtdesk.MailboxStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb := s.Mailbox // a copy: Run may be filling in its defaults
+	mb.setDefaults()
+	st := s.status
+	st.Mailbox, st.PollInterval = mb.Name(), time.Duration(mb.PollInterval)
+	return st
+}
+
+// polled records a successful check of the mailbox.
+func (s *IMAPSource) polled() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.status.LastPoll, s.status.LastError = time.Now(), ""
+}
+
+// setError records the last failure.
+func (s *IMAPSource) setError(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.status.LastError = err.Error()
 }
 
 // Close logs out.
@@ -215,22 +305,120 @@ func (s *IMAPSource) Close() error {
 }
 
 func (s *IMAPSource) disconnect() {
-	if s.client != nil {
-		s.client.Close()
-		s.client = nil
+	if s.sess != nil {
+		s.sess.close()
+		s.sess = nil
 	}
 }
 
+// session is one connection to the server, watched for stalls: while a
+// command waits for its answer, the server must send something at least
+// every timeout, or the connection is closed (which ends every call
+// waiting on it).
+type session struct {
+	client  *imapclient.Client
+	conn    *watchedConn
+	timeout time.Duration
+	// busy is when the command waiting for its answer began (UnixNano),
+	// 0 while none waits.
+	busy    atomic.Int64
+	stalled atomic.Bool
+	done    chan struct{}
+}
+
+// watchedConn records when bytes last arrived.
+type watchedConn struct {
+	net.Conn
+	lastRead atomic.Int64 // UnixNano
+}
+
+func (c *watchedConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if n > 0 {
+		c.lastRead.Store(time.Now().UnixNano())
+	}
+	return n, err
+}
+
+// watch closes the connection when a command has waited longer than the
+// timeout without a byte from the server.
+func (ss *session) watch() {
+	tick := time.NewTicker(max(ss.timeout/4, time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-ss.done:
+			return
+		case now := <-tick.C:
+			since := ss.busy.Load()
+			if since == 0 {
+				continue
+			}
+			if last := ss.conn.lastRead.Load(); last > since {
+				since = last
+			}
+			if now.Sub(time.Unix(0, since)) > ss.timeout {
+				ss.stalled.Store(true)
+				ss.conn.Close()
+				return
+			}
+		}
+	}
+}
+
+// close ends the session: the connection is closed, not logged out, so
+// that a stalled server cannot hold it.
+func (ss *session) close() {
+	select {
+	case <-ss.done:
+		return
+	default:
+	}
+	close(ss.done)
+	ss.conn.Close()
+	if ss.client != nil {
+		ss.client.Close()
+	}
+}
+
+// command runs one exchange with the server under the stall watchdog.
+func (s *IMAPSource) command(what string, f func(c *imapclient.Client) error) error {
+	ss := s.sess
+	if ss == nil {
+		return fmt.Errorf("%s: not connected", what)
+	}
+	ss.busy.Store(time.Now().UnixNano())
+	err := f(ss.client)
+	ss.busy.Store(0)
+	if ss.stalled.Load() {
+		return fmt.Errorf("%s: %w (silent for more than %v)", what, errStalled, ss.timeout)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// closeOnDone closes the connection as soon as ctx ends, so that no call
+// waits on a server that does not answer; the returned function stops that.
+func (s *IMAPSource) closeOnDone(ctx context.Context) (stop func() bool) {
+	ss := s.sess
+	if ss == nil {
+		return func() bool { return false }
+	}
+	return context.AfterFunc(ctx, func() { ss.conn.Close() })
+}
+
 func (s *IMAPSource) connect(ctx context.Context) error {
-	if s.client != nil {
+	if s.sess != nil {
 		return nil
 	}
 	mb := &s.Mailbox
 	s.exists = make(chan uint32, 1)
 	exists := s.exists
+	tlsConfig := &tls.Config{ServerName: mb.Host, RootCAs: mb.RootCAs, MinVersion: tls.VersionTLS12}
 	opts := &imapclient.Options{
-		TLSConfig: &tls.Config{ServerName: mb.Host, RootCAs: mb.RootCAs, MinVersion: tls.VersionTLS12},
-		Dialer:    &net.Dialer{Timeout: 30 * time.Second},
+		TLSConfig: tlsConfig,
 		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
 			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
 				if d.NumMessages != nil {
@@ -244,28 +432,40 @@ func (s *IMAPSource) connect(ctx context.Context) error {
 		},
 	}
 	addr := net.JoinHostPort(mb.Host, strconv.Itoa(mb.Port))
-	var (
-		c   *imapclient.Client
-		err error
-	)
-	switch mb.TLS {
-	case "tls":
-		c, err = imapclient.DialTLS(addr, opts)
-	case "starttls":
-		c, err = imapclient.DialStartTLS(addr, opts)
-	default:
-		c, err = imapclient.DialInsecure(addr, opts)
-	}
+	timeout := time.Duration(mb.Timeout)
+	raw, err := (&net.Dialer{Timeout: timeout}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", addr, err)
 	}
-	stop := context.AfterFunc(ctx, func() { c.Close() })
+	ss := &session{conn: &watchedConn{Conn: raw}, timeout: timeout, done: make(chan struct{})}
+	go ss.watch()
+	s.sess = ss
+	stop := s.closeOnDone(ctx)
 	defer stop()
-	if err := c.Login(mb.Username, mb.Password).Wait(); err != nil {
-		c.Close()
-		return fmt.Errorf("log in to %s as %s: %w", addr, mb.Username, err)
+	err = s.command("connect to "+addr, func(*imapclient.Client) error {
+		var err error
+		switch mb.TLS {
+		case "tls":
+			tc := tls.Client(ss.conn, tlsConfig)
+			if err = tc.HandshakeContext(ctx); err == nil {
+				ss.client = imapclient.New(tc, opts)
+			}
+		case "starttls":
+			ss.client, err = imapclient.NewStartTLS(ss.conn, opts)
+		default:
+			ss.client = imapclient.New(ss.conn, opts)
+		}
+		return err
+	})
+	if err == nil {
+		err = s.command("log in to "+addr+" as "+mb.Username, func(c *imapclient.Client) error {
+			return c.Login(mb.Username, mb.Password).Wait()
+		})
 	}
-	s.client = c
+	if err != nil {
+		s.disconnect()
+		return err
+	}
 	return nil
 }
 
@@ -279,13 +479,23 @@ func (s *IMAPSource) Sync(ctx context.Context) (int, error) {
 	if err := s.connect(ctx); err != nil {
 		return 0, err
 	}
-	c := s.client
-	stop := context.AfterFunc(ctx, func() { c.Close() })
+	stop := s.closeOnDone(ctx)
 	defer stop()
+	n, err := s.sync(ctx)
+	if err == nil {
+		s.polled()
+	}
+	return n, err
+}
+
+func (s *IMAPSource) sync(ctx context.Context) (int, error) {
 	mb := &s.Mailbox
-	sel, err := c.Select(mb.Folder, nil).Wait()
-	if err != nil {
-		return 0, fmt.Errorf("select %s: %w", mb.Folder, err)
+	var sel *imap.SelectData
+	if err := s.command("select "+mb.Folder, func(c *imapclient.Client) (err error) {
+		sel, err = c.Select(mb.Folder, nil).Wait()
+		return err
+	}); err != nil {
+		return 0, err
 	}
 	validity, last, err := s.Store.MailboxState(ctx, mb.Name())
 	if err != nil {
@@ -304,13 +514,19 @@ func (s *IMAPSource) Sync(ctx context.Context) (int, error) {
 	if sel.NumMessages == 0 {
 		return 0, nil
 	}
-	data, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(last + 1), Stop: 0}}}}, nil).Wait()
-	if err != nil {
-		return 0, fmt.Errorf("search %s: %w", mb.Folder, err)
+	var data *imap.SearchData
+	if err := s.command("search "+mb.Folder, func(c *imapclient.Client) (err error) {
+		data, err = c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(last + 1), Stop: 0}}}}, nil).Wait()
+		return err
+	}); err != nil {
+		return 0, err
 	}
 	uids := slices.DeleteFunc(data.AllUIDs(), func(u imap.UID) bool { return uint32(u) <= last }) // "N:*" includes the last UID
 	slices.Sort(uids)
-	canMove := c.Caps().Has(imap.CapMove) && mb.Processed != "-"
+	canMove, err := s.canMove()
+	if err != nil {
+		return 0, err
+	}
 	if canMove {
 		for _, folder := range []string{mb.Processed, mb.Quarantine} {
 			if err := s.ensureFolder(folder); err != nil {
@@ -332,6 +548,23 @@ func (s *IMAPSource) Sync(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// caps returns the server's capabilities, which the client may have to ask
+// for.
+func (s *IMAPSource) caps() (imap.CapSet, error) {
+	var caps imap.CapSet
+	err := s.command("capability", func(c *imapclient.Client) error {
+		caps = c.Caps()
+		return nil
+	})
+	return caps, err
+}
+
+// canMove reports whether taken mail is moved (else it is flagged).
+func (s *IMAPSource) canMove() (bool, error) {
+	caps, err := s.caps()
+	return caps.Has(imap.CapMove) && s.Mailbox.Processed != "-", err
 }
 
 // fetchBatch is the most mails one round of intake fetches and takes in one
@@ -406,9 +639,12 @@ type fetched struct {
 // fetchPart fetches the first mails of uids that fit FetchBytes together
 // (at least one), with BODY.PEEK[] so that nothing is marked read.
 func (s *IMAPSource) fetchPart(uids []imap.UID) (fetched, error) {
-	sizes, err := s.client.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
-	if err != nil {
-		return fetched{}, fmt.Errorf("fetch sizes of %d mails: %w", len(uids), err)
+	var sizes []*imapclient.FetchMessageBuffer
+	if err := s.command(fmt.Sprintf("fetch sizes of %d mails", len(uids)), func(c *imapclient.Client) (err error) {
+		sizes, err = c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
+		return err
+	}); err != nil {
+		return fetched{}, err
 	}
 	size := make(map[imap.UID]int64, len(sizes))
 	for _, m := range sizes {
@@ -421,11 +657,14 @@ func (s *IMAPSource) fetchPart(uids []imap.UID) (fetched, error) {
 		end++
 	}
 	part := fetched{uids: uids[:end], mails: map[imap.UID]*imapclient.FetchMessageBuffer{}}
-	msgs, err := s.client.Fetch(imap.UIDSetNum(part.uids...), &imap.FetchOptions{
-		UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{peekBody},
-	}).Collect()
-	if err != nil {
-		return fetched{}, fmt.Errorf("fetch %d mails: %w", len(part.uids), err)
+	var msgs []*imapclient.FetchMessageBuffer
+	if err := s.command(fmt.Sprintf("fetch %d mails", len(part.uids)), func(c *imapclient.Client) (err error) {
+		msgs, err = c.Fetch(imap.UIDSetNum(part.uids...), &imap.FetchOptions{
+			UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{peekBody},
+		}).Collect()
+		return err
+	}); err != nil {
+		return fetched{}, err
 	}
 	for _, m := range msgs {
 		part.mails[m.UID] = m
@@ -479,7 +718,8 @@ func (s *IMAPSource) takeFetched(ctx context.Context, part fetched, canMove bool
 			processed = append(processed, uid)
 		}
 	}
-	if runErr != nil {
+	unavailable := klachtdesk.ErrorCode(runErr) == klachtdesk.EUNAVAILABLE || ctx.Err() != nil
+	if runErr != nil && !unavailable {
 		s.Logger.Warn("IMAP intake: a batch failed; taking its mails one at a time", "mailbox", s.Mailbox.Name(), "mails", len(rest), "err", runErr)
 	}
 	if err := s.release(processed, false, canMove); err != nil {
@@ -487,6 +727,10 @@ func (s *IMAPSource) takeFetched(ctx context.Context, part fetched, canMove bool
 	}
 	if err := s.release(quarantined, true, canMove); err != nil {
 		return 0, nil, err
+	}
+	if unavailable {
+		// The store itself failed: the rest waits, and counts against no mail.
+		return len(processed) + len(quarantined), nil, runErr
 	}
 	return len(processed) + len(quarantined), rest, nil
 }
@@ -497,6 +741,11 @@ func (s *IMAPSource) source(uid imap.UID) string {
 
 // report passes a result on and logs it.
 func (s *IMAPSource) report(res Result) {
+	if res.Taken {
+		s.mu.Lock()
+		s.status.LastTaken = time.Now()
+		s.mu.Unlock()
+	}
 	if s.Report != nil {
 		s.Report(res)
 	}
@@ -506,11 +755,14 @@ func (s *IMAPSource) report(res Result) {
 // takeOne fetches one mail and hands it to the store. taken reports whether
 // the store now holds it durably (so the source may let go of it).
 func (s *IMAPSource) takeOne(ctx context.Context, uid imap.UID) (taken, quarantined bool, err error) {
-	msgs, err := s.client.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{
-		UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{peekBody},
-	}).Collect()
-	if err != nil {
-		return false, false, fmt.Errorf("fetch UID %d: %w", uid, err)
+	var msgs []*imapclient.FetchMessageBuffer
+	if err := s.command(fmt.Sprintf("fetch UID %d", uid), func(c *imapclient.Client) (err error) {
+		msgs, err = c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{
+			UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{peekBody},
+		}).Collect()
+		return err
+	}); err != nil {
+		return false, false, err
 	}
 	if len(msgs) == 0 {
 		return false, false, nil // expunged meanwhile
@@ -527,15 +779,24 @@ func (s *IMAPSource) takeOne(ctx context.Context, uid imap.UID) (taken, quaranti
 	close(items)
 	var res Result
 	if err := p.Run(ctx, items, func(r Result) { res = r }); err != nil {
-		// The store failed: leave the mail where it is, unless it keeps
-		// failing on its own while the store otherwise works.
+		if klachtdesk.ErrorCode(err) == klachtdesk.EUNAVAILABLE || ctx.Err() != nil {
+			// The store itself failed (disk full, read-only, …), not
+			// the mail: it stays where it is and counts nothing.
+			return false, false, err
+		}
+		// Leave the mail where it is, unless it keeps failing on its
+		// own while the store otherwise works.
 		s.failures[uid]++
 		if s.failures[uid] < maxFailures {
 			return false, false, err
 		}
 		res = Result{Source: source, Outcome: klachtdesk.OutcomeError}
 		reason := fmt.Sprintf("failed %d times: %v", s.failures[uid], err)
-		if qerr := s.Store.Quarantine(ctx, klachtdesk.IncomingMail{Source: source, ReceivedAt: it.ReceivedAt, Raw: raw}, reason); qerr != nil {
+		in := klachtdesk.IncomingMail{Source: source, ReceivedAt: it.ReceivedAt, Raw: raw}
+		if raw != nil { // so that the quarantine shows its sender and subject
+			in.Mail = mailparse.Parse(raw, s.Parse)
+		}
+		if qerr := s.Store.Quarantine(ctx, in, reason); qerr != nil {
 			return false, false, err
 		}
 		res.Reason, res.Taken = "quarantined: "+reason, true
@@ -567,58 +828,196 @@ func (s *IMAPSource) release(uids []imap.UID, quarantined, canMove bool) error {
 		}
 		// A nil error with no source UIDs means the mails were gone already
 		// (moved by an earlier run that died before saving its state).
-		if _, err := s.client.Move(set, target).Wait(); err != nil {
-			return fmt.Errorf("move UIDs %v to %s: %w", set, target, err)
-		}
-		return nil
+		return s.command(fmt.Sprintf("move UIDs %v to %s", set, target), func(c *imapclient.Client) error {
+			_, err := c.Move(set, target).Wait()
+			return err
+		})
 	}
-	err := s.client.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen, takenFlag}}, nil).Close()
-	if err != nil {
-		return fmt.Errorf("flag UIDs %v: %w", set, err)
-	}
-	return nil
+	return s.command(fmt.Sprintf("flag UIDs %v", set), func(c *imapclient.Client) error {
+		return c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen, takenFlag}}, nil).Close()
+	})
 }
 
 // ensureFolder creates a folder unless it exists.
 func (s *IMAPSource) ensureFolder(name string) error {
-	err := s.client.Create(name, nil).Wait()
-	var ie *imap.Error
-	if err == nil || errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAlreadyExists || strings.Contains(strings.ToLower(ie.Text), "exists")) {
-		return nil
-	}
-	return fmt.Errorf("create folder %s: %w", name, err)
+	return s.command("create folder "+name, func(c *imapclient.Client) error {
+		err := c.Create(name, nil).Wait()
+		var ie *imap.Error
+		if err == nil || errors.As(err, &ie) && (ie.Code == imap.ResponseCodeAlreadyExists || strings.Contains(strings.ToLower(ie.Text), "exists")) {
+			return nil
+		}
+		return err
+	})
 }
 
 // wait blocks until new mail may have arrived: IDLE where the server offers
-// it, else a pause of PollInterval.
+// it, else a pause of PollInterval. Neither leaves the connection without a
+// command for longer than KeepAlive: IDLE is ended and the mailbox checked
+// again, a pause sends NOOP (whose answer also tells of new mail).
 func (s *IMAPSource) wait(ctx context.Context) error {
-	interval := time.Duration(s.Mailbox.PollInterval)
-	if s.client == nil || !s.client.Caps().Has(imap.CapIdle) {
-		select {
-		case <-ctx.Done():
-		case <-time.After(interval):
-		}
+	interval, keep := time.Duration(s.Mailbox.PollInterval), time.Duration(s.Mailbox.KeepAlive)
+	if s.sess == nil {
 		return nil
+	}
+	stop := s.closeOnDone(ctx)
+	defer stop()
+	caps, err := s.caps()
+	if err != nil {
+		return err
 	}
 	// Drain a notification that arrived while syncing.
 	select {
 	case <-s.exists:
 	default:
 	}
-	idle, err := s.client.Idle()
-	if err != nil {
-		return fmt.Errorf("idle: %w", err)
+	closed := s.sess.client.Closed()
+	if !caps.Has(imap.CapIdle) {
+		end := time.Now().Add(interval)
+		for {
+			left := time.Until(end)
+			if left <= 0 {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-s.exists:
+				return nil
+			case <-closed:
+				return errors.New("the server closed the connection")
+			case <-time.After(min(left, keep)):
+			}
+			if time.Until(end) > 0 {
+				if err := s.command("noop", func(c *imapclient.Client) error { return c.Noop().Wait() }); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	var idle *imapclient.IdleCommand
+	if err := s.command("idle", func(c *imapclient.Client) (err error) {
+		idle, err = c.Idle()
+		return err
+	}); err != nil {
+		return err
 	}
 	select {
 	case <-ctx.Done():
 	case <-s.exists:
-	case <-time.After(interval):
+	case <-closed:
+	case <-time.After(min(interval, keep)):
 	}
-	if err := idle.Close(); err != nil {
-		return fmt.Errorf("end idle: %w", err)
+	err = s.command("end idle", func(*imapclient.Client) error {
+		if err := idle.Close(); err != nil {
+			return err
+		}
+		return idle.Wait()
+	})
+	if ctx.Err() != nil {
+		return nil
 	}
-	if err := idle.Wait(); err != nil {
-		return fmt.Errorf("idle: %w", err)
+	return err
+}
+
+// Reconcile takes every mail intake let go of that the store does not
+// know: after a restore of an older backup, the mails taken since that
+// backup sit in the processed folder (or, flagged, in the folder itself)
+// while the store lost them. Each mail there is looked up by fingerprint in
+// the intake log; a mail not found is taken as it would be now, once (a
+// second Reconcile finds it), and stays where it is. Mails in the
+// quarantine folder are not read. Returns how many mails it took; each is
+// reported.
+func (s *IMAPSource) Reconcile(ctx context.Context) (int, error) {
+	if err := s.Mailbox.Check(); err != nil {
+		return 0, err
 	}
-	return nil
+	s.defaults()
+	if err := s.connect(ctx); err != nil {
+		return 0, err
+	}
+	stop := s.closeOnDone(ctx)
+	defer stop()
+	mb := &s.Mailbox
+	canMove, err := s.canMove()
+	if err != nil {
+		return 0, err
+	}
+	folder, criteria := mb.Processed, &imap.SearchCriteria{}
+	if !canMove {
+		folder, criteria = mb.Folder, &imap.SearchCriteria{Flag: []imap.Flag{takenFlag}}
+	}
+	var sel *imap.SelectData
+	if err := s.command("examine "+folder, func(c *imapclient.Client) (err error) {
+		sel, err = c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	if sel.NumMessages == 0 {
+		return 0, nil
+	}
+	var data *imap.SearchData
+	if err := s.command("search "+folder, func(c *imapclient.Client) (err error) {
+		data, err = c.UIDSearch(criteria, nil).Wait()
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	uids := data.AllUIDs()
+	slices.Sort(uids)
+	n := 0
+	for len(uids) > 0 {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		part, err := s.fetchPart(uids[:min(fetchBatch, len(uids))])
+		if err != nil {
+			return n, err
+		}
+		uids = uids[len(part.uids):]
+		k, err := s.takeUnknown(ctx, folder, part)
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// takeUnknown takes the fetched mails the store does not know, in UID
+// order, in one batch.
+func (s *IMAPSource) takeUnknown(ctx context.Context, folder string, part fetched) (int, error) {
+	there := s.Mailbox
+	there.Folder = folder
+	items := make(chan Item, len(part.uids))
+	for _, uid := range part.uids {
+		m, ok := part.mails[uid]
+		if !ok {
+			continue
+		}
+		raw := m.FindBodySection(peekBody)
+		if raw == nil {
+			continue
+		}
+		known, err := s.Store.Taken(ctx, mailparse.Parse(raw, s.Parse).Fingerprint)
+		if err != nil {
+			return 0, err
+		}
+		if !known {
+			items <- Item{Source: fmt.Sprintf("imap:%s uid %d (reconciled)", there.Name(), uid), ReceivedAt: m.InternalDate, Raw: raw}
+		}
+	}
+	close(items)
+	if len(items) == 0 {
+		return 0, nil
+	}
+	n := 0
+	p := &Pipeline{Store: s.Store, Batch: len(items), Parse: s.Parse}
+	err := p.Run(ctx, items, func(r Result) {
+		if r.Taken {
+			n++
+		}
+		s.report(r)
+	})
+	return n, err
 }

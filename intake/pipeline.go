@@ -247,12 +247,14 @@ func (p *Pipeline) take(ctx context.Context, in []klachtdesk.IncomingMail) (rs [
 }
 
 // storeFailed returns err when it means the store itself failed (so that
-// nothing more can be taken), nil when a single mail was refused.
+// nothing more can be taken: EUNAVAILABLE, or an error it could not
+// classify), nil when a single mail was refused.
 func storeFailed(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if klachtdesk.ErrorCode(err) == klachtdesk.EINTERNAL {
+	switch klachtdesk.ErrorCode(err) {
+	case klachtdesk.EINTERNAL, klachtdesk.EUNAVAILABLE:
 		return err
 	}
 	return nil

@@ -237,7 +237,7 @@ func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	}
 	tx, err := db.db.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("begin transaction: %w", err)
+		return nil, db.dialect.unavailable(fmt.Errorf("begin transaction: %w", err))
 	}
 	return &Tx{tx: tx, db: db, now: db.Now().UTC(), readOnly: opts != nil && opts.ReadOnly}, nil
 }
@@ -313,8 +313,14 @@ func (tx *Tx) stmtContext(ctx context.Context) context.Context {
 	return context.WithoutCancel(ctx)
 }
 
-// exec is ExecContext for the fixed SQL of the services: prepared once.
+// exec is ExecContext for the fixed SQL of the services: prepared once. A
+// failure of the store itself (disk full, …) is EUNAVAILABLE.
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := tx.execStmt(ctx, query, args...)
+	return res, tx.db.dialect.unavailable(err)
+}
+
+func (tx *Tx) execStmt(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	ctx = tx.stmtContext(ctx)
 	q := tx.db.dialect.rebind(query)
 	s, err := tx.stmt(ctx, q)
@@ -377,7 +383,7 @@ func (tx *Tx) Commit() error {
 		return err
 	}
 	if err := tx.tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return tx.db.dialect.unavailable(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"syscall"
 
+	"github.com/klachtdesk/klachtdesk"
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -141,4 +143,50 @@ func (d dialect) classify(err error) constraint {
 		return constraintTrigger
 	}
 	return constraintNone
+}
+
+// unavailable returns err marked as a failure of the store itself, not of
+// the request: klachtdesk.EUNAVAILABLE, with err still in the chain for
+// errors.Is and errors.As. Recognised by driver code and errno, never by
+// message text: SQLite's full disk, read-only file, I/O error, lock still
+// held after busy_timeout, file that cannot be opened and out of memory;
+// and file writes (the blob store) failing with ENOSPC, EDQUOT, EROFS or
+// EIO. Any other error is returned as it is.
+func (d dialect) unavailable(err error) error {
+	if err == nil || klachtdesk.ErrorCode(err) == klachtdesk.EUNAVAILABLE {
+		return err
+	}
+	why := ""
+	var se *sqlite.Error
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &se):
+		switch se.Code() & 0xff { // the primary code of an extended one
+		case sqlite3.SQLITE_FULL:
+			why = "the disk is full"
+		case sqlite3.SQLITE_READONLY:
+			why = "the database is read-only"
+		case sqlite3.SQLITE_IOERR:
+			why = "an I/O error"
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			why = "the database is locked by another process"
+		case sqlite3.SQLITE_CANTOPEN:
+			why = "the database file cannot be opened"
+		case sqlite3.SQLITE_NOMEM:
+			why = "out of memory"
+		}
+	case errors.As(err, &errno):
+		switch errno {
+		case syscall.ENOSPC, syscall.EDQUOT:
+			why = "the disk is full"
+		case syscall.EROFS:
+			why = "the file system is read-only"
+		case syscall.EIO:
+			why = "an I/O error"
+		}
+	}
+	if why == "" {
+		return err
+	}
+	return fmt.Errorf("%w: %w", klachtdesk.Errorf(klachtdesk.EUNAVAILABLE, "the store cannot write now (%s); try again later", why), err)
 }

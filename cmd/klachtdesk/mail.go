@@ -176,26 +176,36 @@ func resultOf(r intake.Result) cli.MailResult {
 
 // Fetch takes the mail of the configured IMAP mailboxes.
 func (x mailer) Fetch(ctx context.Context, once bool, report func(cli.MailResult)) error {
-	if len(x.m.mail.IMAP) == 0 {
-		return cli.ErrNoMailbox
-	}
-	sources := x.m.imapSources(func(r intake.Result) { report(resultOf(r)) })
-	if once {
-		var errs []error
-		for _, s := range sources {
-			if _, err := s.Sync(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", s.Mailbox.Name(), err))
-			}
-			s.Close()
-		}
-		return errors.Join(errs...)
+	if once || len(x.m.mail.IMAP) == 0 {
+		return x.eachMailbox(report, func(s *intake.IMAPSource) error { _, err := s.Sync(ctx); return err })
 	}
 	var wg sync.WaitGroup
-	for _, s := range sources {
+	for _, s := range x.m.imapSources(func(r intake.Result) { report(resultOf(r)) }) {
 		wg.Go(func() { s.Run(ctx) })
 	}
 	wg.Wait()
 	return nil
+}
+
+// Reconcile takes the processed mail a restored store does not know.
+func (x mailer) Reconcile(ctx context.Context, report func(cli.MailResult)) (n int, err error) {
+	err = x.eachMailbox(report, func(s *intake.IMAPSource) error { k, err := s.Reconcile(ctx); n += k; return err })
+	return n, err
+}
+
+// eachMailbox runs f once on a source of each configured mailbox.
+func (x mailer) eachMailbox(report func(cli.MailResult), f func(*intake.IMAPSource) error) error {
+	if len(x.m.mail.IMAP) == 0 {
+		return cli.ErrNoMailbox
+	}
+	var errs []error
+	for _, s := range x.m.imapSources(func(r intake.Result) { report(resultOf(r)) }) {
+		if err := f(s); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.Mailbox.Name(), err))
+		}
+		s.Close()
+	}
+	return errors.Join(errs...)
 }
 
 // Deliver sends the outbox over the configured SMTP server.
