@@ -96,7 +96,8 @@ type options struct {
 	id int64
 
 	// audit verify
-	anchor string
+	anchor        string
+	acceptRestore bool
 
 	// demo
 	count int

@@ -41,6 +41,15 @@ type DB struct {
 	// which then work on a restored backup or a read-only mount too.
 	ReadOnly bool
 
+	// Exclusive, set before Open, makes this process the owner of the
+	// data folder until Close (serve): Open refuses at once, with an
+	// *OwnedError, when another process owns it. Processes that are not
+	// exclusive (import, fetch) work beside the owner (lock.go).
+	Exclusive bool
+
+	// owner is the held owner lock of an Exclusive DB.
+	owner *os.File
+
 	db      *sql.DB
 	dsn     string
 	dataDir string
@@ -100,11 +109,29 @@ func (db *DB) Open(ctx context.Context) (err error) {
 	if err := checkWritableDir(db.dataDir); err != nil {
 		return err
 	}
+	if db.Exclusive {
+		if db.owner, err = lockOwner(db.dataDir); err != nil {
+			return err
+		}
+		defer func() {
+			if err != nil {
+				db.owner.Close()
+				db.owner = nil
+			}
+		}()
+	}
 	if err := db.blobs.init(); err != nil {
 		return err
 	}
-	if db.db, err = openSQLite(ctx, db.path, db.dsn); err != nil {
+	// Migrations run in one process at a time; the others wait, then
+	// find nothing left to do.
+	unlock, err := lockMigrations(db.dataDir)
+	if err != nil {
 		return err
+	}
+	defer unlock()
+	if db.db, err = openSQLite(ctx, db.path, db.dsn); err != nil {
+		return db.damaged(err)
 	}
 	defer func() {
 		if err != nil {
@@ -112,6 +139,9 @@ func (db *DB) Open(ctx context.Context) (err error) {
 			db.db = nil
 		}
 	}()
+	if err := db.checkNotDamaged(ctx); err != nil {
+		return err
+	}
 	if err := db.migrate(ctx); err != nil {
 		return err
 	}
@@ -163,8 +193,12 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database connection.
+// Close closes the database connection and gives up the ownership of
+// the data folder.
 func (db *DB) Close() error {
+	if db.owner != nil {
+		defer func() { db.owner.Close(); db.owner = nil }()
+	}
 	if db.db == nil {
 		return nil
 	}

@@ -21,3 +21,11 @@ func SetAuditPageSize(tb testing.TB, n int) {
 
 // MigrationsFS exposes the embedded migrations to the tests.
 var MigrationsFS = migrationsFS
+
+// SetFullCheckMaxSize makes Open run the full quick_check only on files up
+// to n bytes until the test ends.
+func SetFullCheckMaxSize(tb testing.TB, n int64) {
+	old := fullCheckMaxSize
+	fullCheckMaxSize = n
+	tb.Cleanup(func() { fullCheckMaxSize = old })
+}

@@ -368,9 +368,9 @@ func (m *Main) openStore(ctx context.Context, use cli.StoreUse) error {
 		return err
 	}
 	db := sqldb.NewDB(m.Config.DataDir, m.Config.DB)
-	db.ReadOnly = use == cli.StoreReadOnly
+	db.ReadOnly, db.Exclusive = use == cli.StoreReadOnly, m.cmd.Name == "serve"
 	if err := db.Open(ctx); err != nil {
-		return m.app.Errorf(cli.MsgOpenDB, err)
+		return m.app.OpenStoreError(err)
 	}
 	m.DB = db
 	m.ComplaintService = sqldb.NewComplaintService(db)

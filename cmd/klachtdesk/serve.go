@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/klachtdesk/klachtdesk/cli"
+	"github.com/klachtdesk/klachtdesk/sqldb"
 	"github.com/klachtdesk/klachtdesk/web"
 )
 
@@ -46,7 +47,8 @@ func (s server) Serve(ctx context.Context) error {
 	}
 	m.HTTPServer = web.NewServer(m.Logger, m.DB)
 	ln := m.listener
-	m.wg.Add(2)
+	m.wg.Add(3)
+	go func() { defer m.wg.Done(); m.AuditService.RunAnchors(ctx, sqldb.AnchorInterval, m.Logger) }()
 	go func() {
 		defer m.wg.Done()
 		if err := m.HTTPServer.Serve(ln); err != nil {
