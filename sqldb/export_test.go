@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // SetBeforeComplaintUpdate installs f to run inside Act between loading and
@@ -28,4 +29,12 @@ func SetFullCheckMaxSize(tb testing.TB, n int64) {
 	old := fullCheckMaxSize
 	fullCheckMaxSize = n
 	tb.Cleanup(func() { fullCheckMaxSize = old })
+}
+
+// SetWritableTimeout makes Writable wait at most d for the write lock
+// until the test ends.
+func SetWritableTimeout(tb testing.TB, d time.Duration) {
+	old := writableTimeout
+	writableTimeout = d
+	tb.Cleanup(func() { writableTimeout = old })
 }

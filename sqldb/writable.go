@@ -78,15 +78,21 @@ func (s *HealthService) Writable(ctx context.Context) error {
 			}
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, writableTimeout)
+	wctx, cancel := context.WithTimeout(ctx, writableTimeout)
 	defer cancel()
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
+	locked := func(err error) error {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return unavailable("locked: another writer has held the database for more than %v", writableTimeout)
+		}
 		return unavailable("%v", err)
 	}
+	tx, err := db.BeginTx(wctx, nil)
+	if err != nil {
+		return locked(err)
+	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1`); err != nil {
-		return unavailable("%v", err)
+	if _, err := tx.ExecContext(wctx, `UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1`); err != nil {
+		return locked(err)
 	}
 	return nil
 }

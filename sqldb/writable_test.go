@@ -260,3 +260,30 @@ func BenchmarkWritable(b *testing.B) {
 		}
 	}
 }
+
+// A store whose write lock another writer holds too long is not writable
+// now, and Writable says so within its timeout instead of hanging the
+// readiness check; once the lock is free, it is writable again.
+func TestWritable_Locked(t *testing.T) {
+	sqldb.SetWritableTimeout(t, 200*time.Millisecond)
+	db := MustOpenDB(t)
+	h := sqldb.NewHealthService(db)
+	h.MinFree = 1
+	ctx := context.Background()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = h.Writable(ctx)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Writable waited %v for the lock", d)
+	}
+	if klachtdesk.ErrorCode(err) != klachtdesk.EUNAVAILABLE || !strings.Contains(err.Error(), "locked") {
+		t.Errorf("locked store: %v, want EUNAVAILABLE saying locked", err)
+	}
+	tx.Rollback()
+	if err := h.Writable(ctx); err != nil {
+		t.Errorf("after the lock was freed: %v", err)
+	}
+}
