@@ -36,7 +36,8 @@ type DB struct {
 	Now func() time.Time
 
 	// ReadOnly, set before Open, opens the database for reading only: no
-	// migration runs, nothing is created in the data folder, and every
+	// migration runs, nothing is created in the data folder (but for the
+	// anchor log, when the folder is writable: anchor.go), and every
 	// write is refused with ErrReadOnly. For the commands that only read,
 	// which then work on a restored backup or a read-only mount too.
 	ReadOnly bool

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Locks of the data folder. Two processes may write one SQLite data folder
@@ -60,9 +61,7 @@ func lockOwner(dir string) (*os.File, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		defer f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			b, _ := os.ReadFile(path)
-			pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-			return nil, &OwnedError{Dir: dir, PID: pid}
+			return nil, &OwnedError{Dir: dir, PID: ownerPID(path)}
 		}
 		return nil, fmt.Errorf("lock data folder %s: %w", dir, err)
 	}
@@ -90,4 +89,18 @@ func lockMigrations(dir string) (unlock func(), err error) {
 		return nil, fmt.Errorf("lock migrations in %s: %w", dir, err)
 	}
 	return func() { f.Close() }, nil
+}
+
+// ownerPID reads the owner's process ID from the lock file at path. An
+// owner that started a moment ago may not have written it yet: wait for it
+// briefly, and return 0 if it does not come.
+func ownerPID(path string) int {
+	for range 20 {
+		b, _ := os.ReadFile(path)
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+			return pid
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return 0
 }
