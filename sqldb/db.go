@@ -144,10 +144,10 @@ func (db *DB) Open(ctx context.Context) (err error) {
 		return err
 	}
 	if err := db.migrate(ctx); err != nil {
-		return err
+		return db.damaged(err) // a damaged page the cheap check did not reach
 	}
 	if err := db.addMissingComplaintKeys(ctx); err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return db.damaged(fmt.Errorf("open database: %w", err))
 	}
 	return nil
 }
