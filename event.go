@@ -178,6 +178,79 @@ type AuditService interface {
 	// EventHash returns the stored hash of event id (ENOTFOUND if there is
 	// no such row), to check an anchor against a verified chain.
 	EventHash(ctx context.Context, id int64) (string, error)
+	// LastAnchor returns the anchor recorded last outside the database (the
+	// anchor log of the data folder), nil when none was recorded.
+	LastAnchor(ctx context.Context) (*Anchor, error)
+	// RecordAnchor appends the head of the verified chain in report to the
+	// anchor log, recorded by source. It refuses (ECONFLICT) while the last
+	// anchor is no longer in the chain, unless source is AnchorAccepted:
+	// a lost tail must stay reported until the operator accepts it. On a
+	// data folder it may not write in, it returns EFORBIDDEN.
+	RecordAnchor(ctx context.Context, report *AuditReport, source string) (*Anchor, error)
+	// CheckStore checks every stored blob against its SHA-256 and the
+	// database file with SQLite's quick_check.
+	CheckStore(ctx context.Context) (*StoreCheck, error)
+}
+
+// AnchorLogName is the anchor log's file name in the data folder.
+const AnchorLogName = "anchors.log"
+
+// Who recorded an anchor.
+const (
+	AnchorServe    = "serve"            // serve, once a day
+	AnchorVerify   = "verify"           // a successful audit verify
+	AnchorAccepted = "restore-accepted" // audit verify --accept-restore after a restore
+)
+
+// Anchor is the head of the audit chain as recorded outside the database,
+// at a time: a restored older backup or a cut write-ahead log loses the
+// events after it, and a rewritten trail changes its hash, neither of
+// which the chain alone can show.
+type Anchor struct {
+	At      time.Time `json:"at"`
+	EventID int64     `json:"event_id"`
+	Hash    string    `json:"hash"`
+	Source  string    `json:"source"`
+}
+
+// String returns the anchor as "ID:HASH", the form ParseAnchor reads.
+func (a *Anchor) String() string { return fmt.Sprintf("%d:%s", a.EventID, a.Hash) }
+
+// StoreCheck is the outcome of checking what the store holds beside the
+// audit trail: the blobs (raw mails, attachments) and the database file.
+type StoreCheck struct {
+	Blobs    int           // blobs checked
+	Problems []BlobProblem // blobs missing or changed, by SHA-256
+	// Integrity holds what SQLite's quick_check reported, empty when the
+	// database file is sound.
+	Integrity []string
+}
+
+// OK reports whether nothing was found wrong.
+func (c *StoreCheck) OK() bool { return len(c.Problems) == 0 && len(c.Integrity) == 0 }
+
+// BlobProblem is one stored content that is missing or no longer has its
+// SHA-256, with every place that refers to it.
+type BlobProblem struct {
+	SHA256  string
+	Missing bool // else changed: its bytes no longer hash to SHA256
+	Uses    []BlobUse
+}
+
+// What a blob holds for the row that refers to it.
+const (
+	BlobAttachment = "attachment" // an attachment of a complaint's message
+	BlobMessageRaw = "message"    // the raw mail of a complaint's message
+	BlobInboundRaw = "inbound"    // the raw mail of a mail intake took
+)
+
+// BlobUse is a row that refers to a blob.
+type BlobUse struct {
+	Kind      string // BlobAttachment, BlobMessageRaw or BlobInboundRaw
+	Reference string // the complaint's reference, "" when none
+	Filename  string // of an attachment
+	MessageID int64  // the message row of an attachment or raw mail
+	InboundID int64  // the inbound row of BlobInboundRaw
 }
 
 // Diff returns the fields of a complaint that differ between before and after,

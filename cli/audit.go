@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/klachtdesk/klachtdesk"
 )
@@ -49,7 +51,7 @@ migration and prints the schema version. serve does the same at start.
 func (a *App) auditVerifyCommand() *Command {
 	return &Command{
 		Name:     "audit verify",
-		Synopsis: "check that the audit trail is intact",
+		Synopsis: "check that the audit trail and the stored files are intact",
 		Usage: `Usage: klachtdesk audit verify [flags]
 
 Walks the hash-chained audit trail from its first event and checks every
@@ -58,12 +60,24 @@ row. Prints "audit trail intact: N events" and the chain's head as
 and exits 1.
 
 A chain proves every row against the rows before it, but not against a
-rewrite of the whole trail. Record the anchor outside Klachtdesk now and
-then (a ticket, a mail to the auditor); --anchor ID:HASH then also checks
-that event ID still has that hash, so nothing up to it was rewritten.
+rewrite of the whole trail, nor against losing its last rows (an older
+backup restored). So the chain's head is also recorded outside the
+database: a line in anchors.log in the data folder, appended by serve once
+a day and by every successful audit verify. audit verify checks that the
+trail still holds the last anchor of that log and exits 1 when it lost its
+tail or was rewritten after it. After a restore (README, Operations,
+Restore), --accept-restore records the restored trail's head as the new
+anchor. Record an anchor outside the machine too now and then (a ticket, a
+mail to the auditor); --anchor ID:HASH then also checks that event ID still
+has that hash.
+
+It also checks every stored file (raw mails, attachments) against its
+SHA-256 and the database file with SQLite's quick_check, names each
+missing or changed file, and exits 1 when one is.
 `,
 		DefineFlags: func(fs *flag.FlagSet) {
 			fs.StringVar(&a.opts.anchor, "anchor", "", "also check a recorded anchor `ID:HASH`")
+			fs.BoolVar(&a.opts.acceptRestore, "accept-restore", false, "after a restore: record the trail's head as the new anchor although events after the last anchor are gone")
 		},
 		Store: StoreReadOnly,
 		Run:   a.runAuditVerify,
@@ -96,9 +110,100 @@ func (a *App) runAuditVerify(ctx context.Context) error {
 			return err
 		}
 	}
+	lost, err := a.checkLastAnchor(ctx)
+	if err != nil {
+		return err
+	}
+	damaged, err := a.checkStore(ctx)
+	if err != nil {
+		return err
+	}
+	if lost && !a.opts.acceptRestore || damaged {
+		return &exitError{code: 1, silent: true}
+	}
 	if err := a.printf(a.Stdout, mAuditIntact, report.Events); err != nil || report.LastID == 0 {
 		return err
 	}
-	err = a.printf(a.Stdout, mAnchor, report.Anchor())
-	return err
+	if err := a.printf(a.Stdout, mAnchor, report.Anchor()); err != nil {
+		return err
+	}
+	return a.recordAnchor(ctx, report, lost)
+}
+
+// checkLastAnchor compares the trail with the last anchor of the anchor
+// log and prints what it finds wrong; lost is true when the trail no longer
+// holds the anchor.
+func (a *App) checkLastAnchor(ctx context.Context) (lost bool, err error) {
+	last, err := a.AuditService.LastAnchor(ctx)
+	if err != nil {
+		return false, a.Errorf(mReadAnchor, err)
+	} else if last == nil {
+		return false, nil
+	}
+	at := last.At.In(time.Local).Format("2006-01-02 15:04")
+	hash, err := a.AuditService.EventHash(ctx, last.EventID)
+	switch {
+	case klachtdesk.ErrorCode(err) == klachtdesk.ENOTFOUND:
+		a.printf(a.Stdout, mAnchorLost, last.EventID, at)
+		return true, nil
+	case err != nil:
+		return false, a.Errorf(mVerifyAudit, err)
+	case hash != last.Hash:
+		a.printf(a.Stdout, mAnchorRewritten, last.EventID, at, last.Hash)
+		return true, nil
+	}
+	return false, nil
+}
+
+// recordAnchor appends the verified head to the anchor log: as the
+// accepted head after a restore when the last anchor was lost. A folder
+// the command may not write in gets no anchor, which is no failure.
+func (a *App) recordAnchor(ctx context.Context, report *klachtdesk.AuditReport, lost bool) error {
+	source := klachtdesk.AnchorVerify
+	if lost {
+		source = klachtdesk.AnchorAccepted
+	}
+	anchor, err := a.AuditService.RecordAnchor(ctx, report, source)
+	if err != nil {
+		return a.printf(a.Stderr, mAnchorNotRecorded, OneLine(message(err)))
+	}
+	if lost {
+		return a.printf(a.Stdout, mAnchorAccepted, anchor)
+	}
+	return a.printf(a.Stderr, mAnchorRecorded, filepath.Join(a.DataDir, klachtdesk.AnchorLogName))
+}
+
+// checkStore checks the stored files and the database file and prints
+// each problem; damaged is true when there is one.
+func (a *App) checkStore(ctx context.Context) (damaged bool, err error) {
+	check, err := a.AuditService.CheckStore(ctx)
+	if err != nil {
+		return false, a.Errorf(mCheckStore, err)
+	}
+	if check.OK() {
+		return false, a.printf(a.Stderr, mStoreSound, check.Blobs)
+	}
+	for _, line := range check.Integrity {
+		a.printf(a.Stdout, mDatabaseDamaged, OneLine(line))
+	}
+	for _, p := range check.Problems {
+		state := a.Sprintf(mBlobChanged)
+		if p.Missing {
+			state = a.Sprintf(mBlobMissing)
+		}
+		if len(p.Uses) == 0 {
+			a.printf(a.Stdout, mBlobUnreferenced, state, p.SHA256)
+		}
+		for _, u := range p.Uses {
+			switch u.Kind {
+			case klachtdesk.BlobAttachment:
+				a.printf(a.Stdout, mBlobAttachment, u.Filename, u.Reference, u.MessageID, state, p.SHA256)
+			case klachtdesk.BlobMessageRaw:
+				a.printf(a.Stdout, mBlobMessageRaw, u.MessageID, u.Reference, state, p.SHA256)
+			default:
+				a.printf(a.Stdout, mBlobInboundRaw, u.InboundID, dash(u.Reference), state, p.SHA256)
+			}
+		}
+	}
+	return true, a.printf(a.Stdout, mStoreBroken, len(check.Problems), len(check.Integrity))
 }

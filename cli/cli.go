@@ -104,7 +104,8 @@ type options struct {
 	allFailed bool
 
 	// audit verify
-	anchor string
+	anchor        string
+	acceptRestore bool
 
 	// demo
 	count int

@@ -255,3 +255,39 @@ var (
 	mReconcileStopped = Msg("reconcile stopped after taking %d mails: %w (run it again: nothing is taken twice)",
 		"bijwerken gestopt na %d opgenomen e-mails: %w (start het opnieuw: niets wordt twee keer opgenomen)")
 )
+
+// audit verify: the anchor log outside the database and the stored files
+// (issue 11).
+var (
+	mReadAnchor = Msg("read the anchor log: %w", "ankerlog lezen: %w")
+	mAnchorLost = Msg("audit trail BROKEN: it lost its tail: event %d of the anchor recorded %s is gone (an older backup restored, a cut write-ahead log?); "+
+		"restore the newest backup and take the mail again as README, Operations, Restore describes, then run audit verify --accept-restore\n",
+		"audittrail GEBROKEN: het einde ontbreekt: gebeurtenis %d van het anker van %s is verdwenen (een oudere back-up teruggezet, een afgekapt write-ahead-log?); "+
+			"zet de nieuwste back-up terug en haal de mail opnieuw op zoals README, Operations, Restore beschrijft, en geef dan audit verify --accept-restore\n")
+	mAnchorRewritten = Msg("audit trail BROKEN at event %d: it was rewritten after the anchor recorded %s: the event no longer has hash %.12s…\n",
+		"audittrail GEBROKEN bij gebeurtenis %d: herschreven na het anker van %s: de gebeurtenis heeft niet meer hash %.12s…\n")
+	mAnchorAccepted = Msg("restore accepted: the trail's head %s is recorded as the new anchor\n",
+		"terugzetten aanvaard: de kop van de audittrail, %s, is vastgelegd als nieuw anker\n")
+	mAnchorRecorded    = Msg("anchor recorded in %s\n", "anker vastgelegd in %s\n")
+	mAnchorNotRecorded = Msg("anchor not recorded: %s\n", "anker niet vastgelegd: %s\n")
+	mCheckStore        = Msg("check the stored files: %w", "opgeslagen bestanden controleren: %w")
+	mStoreSound        = Msg("stored files intact: %d blobs, database file sound\n", "opgeslagen bestanden intact: %d blobs, databasebestand in orde\n")
+	mDatabaseDamaged   = Msg("database file DAMAGED: %s\n", "databasebestand BESCHADIGD: %s\n")
+	mBlobMissing       = Msg("MISSING", "ONTBREEKT")
+	mBlobChanged       = Msg("CHANGED (its SHA-256 no longer matches)", "GEWIJZIGD (de SHA-256 klopt niet meer)")
+	mBlobAttachment    = Msg("attachment %q of complaint %s (message %d): %s (blob %.12s…)\n", "bijlage %q van klacht %s (bericht %d): %s (blob %.12s…)\n")
+	mBlobMessageRaw    = Msg("raw mail of message %d of complaint %s: %s (blob %.12s…)\n", "originele mail van bericht %d van klacht %s: %s (blob %.12s…)\n")
+	mBlobInboundRaw    = Msg("raw mail of inbound mail %d (complaint %s): %s (blob %.12s…)\n", "originele mail van binnengekomen mail %d (klacht %s): %s (blob %.12s…)\n")
+	mBlobUnreferenced  = Msg("stored blob no row refers to: %s (blob %.12s…)\n", "opgeslagen blob waar geen rij naar verwijst: %s (blob %.12s…)\n")
+	mStoreBroken       = Msg("stored files DAMAGED: %d blobs missing or changed, %d database problems; restore them from the backup (README, Operations, Restore)\n",
+		"opgeslagen bestanden BESCHADIGD: %d blobs ontbreken of gewijzigd, %d databaseproblemen; zet ze terug uit de back-up (README, Operations, Restore)\n")
+)
+
+// Opening the store: a data folder another serve owns, a damaged database
+// (issue 11).
+var (
+	mDataDirOwned = Msg("data folder %s is in use by another klachtdesk serve (process %d): one serve owns a data folder; stop that one first (import and fetch do run beside it)",
+		"datamap %s is in gebruik door een andere klachtdesk serve (proces %d): één serve beheert een datamap; stop die eerst (import en fetch werken er wel naast)")
+	mDatabaseDamagedOpen = Msg("the database %s is damaged and is not opened for writing (%w); restore the newest backup as README, Operations, Restore describes",
+		"de database %s is beschadigd en wordt niet geopend om te schrijven (%w); zet de nieuwste back-up terug zoals README, Operations, Restore beschrijft")
+)

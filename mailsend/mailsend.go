@@ -35,26 +35,27 @@ const DefaultTimeout = 30 * time.Second
 
 // Config says where and how letters leave.
 type Config struct {
-	Host string
-	Port int // 0: 587 for starttls, 465 for tls, 25 for none
+	Host string `json:"host"`
+	Port int    `json:"port"` // 0: 587 for starttls, 465 for tls, 25 for none
 
 	// TLS is "starttls" (default; the server must offer STARTTLS), "tls"
 	// (implicit TLS) or "none" (only for tests and local relays; STARTTLS
 	// is used when offered).
-	TLS string
+	TLS string `json:"tls"`
 
 	// Username and Password are used for AUTH (PLAIN, else LOGIN) when
 	// Username is set.
-	Username, Password string
+	Username string `json:"username,omitempty"`
+	Password string `json:"password,omitempty"`
 
-	From     string // envelope sender and From header address
-	FromName string
+	From     string `json:"from"` // envelope sender and From header address
+	FromName string `json:"from_name,omitempty"`
 	// HelloName is the name in EHLO; "" is this machine's host name.
-	HelloName string
+	HelloName string `json:"hello_name,omitempty"`
 
-	Timeout time.Duration // per delivery; 0 is DefaultTimeout
+	Timeout time.Duration `json:"-"` // per delivery; 0 is DefaultTimeout
 	// RootCAs verifies the server's certificate; nil is the system pool.
-	RootCAs *x509.CertPool
+	RootCAs *x509.CertPool `json:"-"`
 }
 
 // Letter is one mail to send.

@@ -36,10 +36,20 @@ type DB struct {
 	Now func() time.Time
 
 	// ReadOnly, set before Open, opens the database for reading only: no
-	// migration runs, nothing is created in the data folder, and every
+	// migration runs, nothing is created in the data folder (but for the
+	// anchor log, when the folder is writable: anchor.go), and every
 	// write is refused with ErrReadOnly. For the commands that only read,
 	// which then work on a restored backup or a read-only mount too.
 	ReadOnly bool
+
+	// Exclusive, set before Open, makes this process the owner of the
+	// data folder until Close (serve): Open refuses at once, with an
+	// *OwnedError, when another process owns it. Processes that are not
+	// exclusive (import, fetch) work beside the owner (lock.go).
+	Exclusive bool
+
+	// owner is the held owner lock of an Exclusive DB.
+	owner *os.File
 
 	db      *sql.DB
 	dsn     string
@@ -84,6 +94,18 @@ func NewDB(dataDir, dsn string) *DB {
 // Path returns the SQLite database file ("" on PostgreSQL).
 func (db *DB) Path() string { return db.path }
 
+// Name names the database for a log line: the SQLite file, or the URL's
+// scheme alone, without host, user or password.
+func (db *DB) Name() string {
+	if db.path != "" {
+		return db.path
+	}
+	if scheme, _, ok := strings.Cut(db.dsn, "://"); ok {
+		return scheme + "://…"
+	}
+	return "database"
+}
+
 // Open checks the data directory, connects, and runs the embedded
 // migrations forward to the newest version. With ReadOnly it only connects
 // and checks the schema version (see readonly.go).
@@ -100,11 +122,29 @@ func (db *DB) Open(ctx context.Context) (err error) {
 	if err := checkWritableDir(db.dataDir); err != nil {
 		return err
 	}
+	if db.Exclusive {
+		if db.owner, err = lockOwner(db.dataDir); err != nil {
+			return err
+		}
+		defer func() {
+			if err != nil {
+				db.owner.Close()
+				db.owner = nil
+			}
+		}()
+	}
 	if err := db.blobs.init(); err != nil {
 		return err
 	}
-	if db.db, err = openSQLite(ctx, db.path, db.dsn); err != nil {
+	// Migrations run in one process at a time; the others wait, then
+	// find nothing left to do.
+	unlock, err := lockMigrations(db.dataDir)
+	if err != nil {
 		return err
+	}
+	defer unlock()
+	if db.db, err = openSQLite(ctx, db.path, db.dsn); err != nil {
+		return db.damaged(err)
 	}
 	defer func() {
 		if err != nil {
@@ -112,11 +152,14 @@ func (db *DB) Open(ctx context.Context) (err error) {
 			db.db = nil
 		}
 	}()
-	if err := db.migrate(ctx); err != nil {
+	if err := db.checkNotDamaged(ctx); err != nil {
 		return err
 	}
+	if err := db.migrate(ctx); err != nil {
+		return db.damaged(err) // a damaged page the cheap check did not reach
+	}
 	if err := db.addMissingComplaintKeys(ctx); err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return db.damaged(fmt.Errorf("open database: %w", err))
 	}
 	return nil
 }
@@ -163,8 +206,12 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database connection.
+// Close closes the database connection and gives up the ownership of
+// the data folder.
 func (db *DB) Close() error {
+	if db.owner != nil {
+		defer func() { db.owner.Close(); db.owner = nil }()
+	}
 	if db.db == nil {
 		return nil
 	}

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -121,5 +122,14 @@ func TestPasswordHash(t *testing.T) {
 		if ok != tt.ok || (err != nil) != tt.err {
 			t.Errorf("verifyPassword(%q, %q) = %v, %v; want %v, error %v", tt.password, tt.hash, ok, err, tt.ok, tt.err)
 		}
+	}
+}
+
+func TestDBName(t *testing.T) {
+	if got := NewDB("/srv/kd", "").Name(); got != filepath.Join("/srv/kd", "klachtdesk.db") {
+		t.Errorf("SQLite Name() = %q", got)
+	}
+	if got := NewDB("/srv/kd", "postgres://klachtdesk:geheim@db.example.nl/klachtdesk").Name(); got != "postgres://…" {
+		t.Errorf("PostgreSQL Name() = %q, want the scheme alone", got)
 	}
 }

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // SetBeforeComplaintUpdate installs f to run inside Act between loading and
@@ -21,3 +22,19 @@ func SetAuditPageSize(tb testing.TB, n int) {
 
 // MigrationsFS exposes the embedded migrations to the tests.
 var MigrationsFS = migrationsFS
+
+// SetFullCheckMaxSize makes Open run the full quick_check only on files up
+// to n bytes until the test ends.
+func SetFullCheckMaxSize(tb testing.TB, n int64) {
+	old := fullCheckMaxSize
+	fullCheckMaxSize = n
+	tb.Cleanup(func() { fullCheckMaxSize = old })
+}
+
+// SetWritableTimeout makes Writable wait at most d for the write lock
+// until the test ends.
+func SetWritableTimeout(tb testing.TB, d time.Duration) {
+	old := writableTimeout
+	writableTimeout = d
+	tb.Cleanup(func() { writableTimeout = old })
+}

@@ -13,7 +13,12 @@ import (
 // read. Its methods need no user in the context.
 type HealthService struct {
 	db *DB
+	// MinFree is the free space below which the store counts as full;
+	// DefaultMinFree when zero.
+	MinFree int64
 }
+
+var _ klachtdesk.HealthService = (*HealthService)(nil)
 
 // NewHealthService returns the health checks of db.
 func NewHealthService(db *DB) *HealthService { return &HealthService{db: db} }

@@ -25,17 +25,11 @@ type MailConfig struct {
 	SMTP *SMTPConfig      `json:"smtp"`
 }
 
-// SMTPConfig is the "smtp" object of the mail configuration.
+// SMTPConfig is the "smtp" object of the mail configuration: the sender's
+// settings, and the password in a file of its own if preferred.
 type SMTPConfig struct {
-	Host         string `json:"host"`
-	Port         int    `json:"port"`
-	TLS          string `json:"tls"` // starttls (default), tls, none
-	Username     string `json:"username,omitempty"`
-	Password     string `json:"password,omitempty"`
+	mailsend.Config
 	PasswordFile string `json:"password_file,omitempty"`
-	From         string `json:"from"`
-	FromName     string `json:"from_name,omitempty"`
-	HelloName    string `json:"hello_name,omitempty"`
 }
 
 // loadMailConfig reads and checks the mail configuration in path; "" is
@@ -95,13 +89,7 @@ func (c *MailConfig) ownAddresses() []string {
 }
 
 // sender returns the SMTP sender of the configuration.
-func (c *MailConfig) sender() (*mailsend.Sender, error) {
-	s := c.SMTP
-	return mailsend.New(mailsend.Config{
-		Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: s.Password,
-		From: s.From, FromName: s.FromName, HelloName: s.HelloName,
-	})
-}
+func (c *MailConfig) sender() (*mailsend.Sender, error) { return mailsend.New(c.SMTP.Config) }
 
 // prepareMail loads the mail configuration and points intake at our own
 // addresses.
@@ -147,7 +135,8 @@ func (m *Main) outboxWorker() (*outbox.Worker, error) {
 // mail configuration has them.
 func (m *Main) startMail(ctx context.Context) error {
 	cfg := m.mail
-	for _, s := range m.imapSources(nil) {
+	m.sources = m.imapSources(nil)
+	for _, s := range m.sources {
 		m.wg.Go(func() { s.Run(ctx) })
 		m.Logger.Info("IMAP intake started", "mailbox", s.Mailbox.Name())
 	}
@@ -162,6 +151,15 @@ func (m *Main) startMail(ctx context.Context) error {
 		m.Logger.Info("no SMTP server configured: letters wait in the outbox", "hint", "--mail-config")
 	}
 	return nil
+}
+
+// mailboxes is how serve's IMAP intake is doing, for /readyz and /metrics.
+func (m *Main) mailboxes() []klachtdesk.MailboxStatus {
+	out := make([]klachtdesk.MailboxStatus, len(m.sources))
+	for i, s := range m.sources {
+		out[i] = s.Status()
+	}
+	return out
 }
 
 // mailer is the mail machinery of the commands, built from the intake,

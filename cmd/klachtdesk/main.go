@@ -29,6 +29,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/klachtdesk/klachtdesk/cli"
+	"github.com/klachtdesk/klachtdesk/intake"
 	"github.com/klachtdesk/klachtdesk/letter"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 	"github.com/klachtdesk/klachtdesk/web"
@@ -104,8 +105,10 @@ type Main struct {
 	// app is the command line; cmd the command it parsed.
 	app *cli.App
 	cmd *cli.Command
-	// mail is the loaded mail configuration of a command taking one.
-	mail *MailConfig
+	// mail is the loaded mail configuration of a command taking one;
+	// sources are serve's IMAP mailboxes.
+	mail    *MailConfig
+	sources []*intake.IMAPSource
 
 	listener net.Listener
 	cancel   context.CancelFunc
@@ -369,9 +372,9 @@ func (m *Main) openStore(ctx context.Context, use cli.StoreUse) error {
 		return err
 	}
 	db := sqldb.NewDB(m.Config.DataDir, m.Config.DB)
-	db.ReadOnly = use == cli.StoreReadOnly
+	db.ReadOnly, db.Exclusive = use == cli.StoreReadOnly, m.cmd.Name == "serve"
 	if err := db.Open(ctx); err != nil {
-		return m.app.Errorf(cli.MsgOpenDB, err)
+		return m.app.OpenStoreError(err)
 	}
 	m.DB = db
 	m.ComplaintService = sqldb.NewComplaintService(db)

@@ -949,6 +949,16 @@ func TestAuditAnchor(t *testing.T) {
 	}
 	db.Close()
 
+	// The anchor log in the data folder, which the first verify wrote,
+	// finds the rewrite by itself; without it (rewritten too, or never
+	// kept), the chain check alone passes and only the anchor kept
+	// elsewhere finds it.
+	if r := run(t, nil, "", "audit", "verify", "--data", dir); r.code != 1 || !strings.Contains(r.stdout, "was rewritten after the anchor recorded") {
+		t.Errorf("audit verify after a rewrite, with the anchor log: exit %d, %q", r.code, r.stdout)
+	}
+	if err := os.Remove(filepath.Join(dir, "anchors.log")); err != nil {
+		t.Fatal(err)
+	}
 	out = mustRun(t, "", "audit", "verify", "--data", dir)
 	if !strings.HasPrefix(out, "audit trail intact") {
 		t.Fatalf("a consistent rewrite should pass the chain check alone: %q", out)

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"net"
 	"runtime"
-	"strings"
 	"syscall"
 
-	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/cli"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 	"github.com/klachtdesk/klachtdesk/web"
@@ -46,9 +44,10 @@ func (s server) Serve(ctx context.Context) error {
 		cancel()
 		return err
 	}
-	m.HTTPServer = web.NewServer(web.Config{Logger: m.Logger, Health: storeHealth{m.DB}, SMTP: m.mail.SMTP != nil})
+	m.HTTPServer = web.NewServer(web.Config{Logger: m.Logger, Health: sqldb.NewHealthService(m.DB), Mailboxes: m.mailboxes, SMTP: m.mail.SMTP != nil})
 	ln := m.listener
-	m.wg.Add(2)
+	m.wg.Add(3)
+	go func() { defer m.wg.Done(); m.AuditService.RunAnchors(ctx, sqldb.AnchorInterval, m.Logger) }()
 	go func() {
 		defer m.wg.Done()
 		if err := m.HTTPServer.Serve(ln); err != nil {
@@ -68,17 +67,8 @@ func (s server) Serve(ctx context.Context) error {
 			m.Logger.Warn("requests still in flight were cut off", "err", err)
 		}
 	}()
-	m.Logger.Info("klachtdesk serving", "url", m.URL(), "data", m.Config.DataDir, "database", m.databaseName(), "version", version)
+	m.Logger.Info("klachtdesk serving", "url", m.URL(), "data", m.Config.DataDir, "database", m.DB.Name(), "version", version)
 	return nil
-}
-
-// storeHealth stands in for sqldb.HealthService until it is wired: the
-// database answers; the store's figures are not read yet.
-type storeHealth struct{ db *sqldb.DB }
-
-func (h storeHealth) Writable(ctx context.Context) error { return h.db.Ping(ctx) }
-func (storeHealth) StoreStatus(context.Context) (*klachtdesk.StoreStatus, error) {
-	return nil, errors.New("store figures: sqldb.HealthService not wired yet")
 }
 
 // URL returns the address serve listens on, such as http://127.0.0.1:8080,
@@ -88,15 +78,4 @@ func (m *Main) URL() string {
 		return ""
 	}
 	return web.ListenURL(m.listener.Addr())
-}
-
-// databaseName names the database for the log without its credentials.
-func (m *Main) databaseName() string {
-	if m.DB != nil && m.DB.Path() != "" {
-		return m.DB.Path()
-	}
-	if i := strings.Index(m.Config.DB, "://"); i >= 0 {
-		return m.Config.DB[:i] + "://…"
-	}
-	return m.Config.DB
 }
