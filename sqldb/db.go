@@ -48,6 +48,11 @@ type DB struct {
 	// exclusive (import, fetch) work beside the owner (lock.go).
 	Exclusive bool
 
+	// StoreError, when set, is told the kind of every failure of the
+	// store itself (disk_full, read_only, io, busy, other) as it is met,
+	// for the store-error metric. It must not block.
+	StoreError func(kind string)
+
 	// owner is the held owner lock of an Exclusive DB.
 	owner *os.File
 
@@ -93,6 +98,16 @@ func NewDB(dataDir, dsn string) *DB {
 
 // Path returns the SQLite database file ("" on PostgreSQL).
 func (db *DB) Path() string { return db.path }
+
+// unavailable marks a failure of the store itself as EUNAVAILABLE
+// (dialect.storeFailure) and counts it by kind through StoreError.
+func (db *DB) unavailable(err error) error {
+	kind, out := db.dialect.storeFailure(err)
+	if kind != "" && db.StoreError != nil {
+		db.StoreError(kind)
+	}
+	return out
+}
 
 // Name names the database for a log line: the SQLite file, or the URL's
 // scheme alone, without host, user or password.
@@ -284,7 +299,7 @@ func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	}
 	tx, err := db.db.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, db.dialect.unavailable(fmt.Errorf("begin transaction: %w", err))
+		return nil, db.unavailable(fmt.Errorf("begin transaction: %w", err))
 	}
 	return &Tx{tx: tx, db: db, now: db.Now().UTC(), readOnly: opts != nil && opts.ReadOnly}, nil
 }
@@ -364,7 +379,7 @@ func (tx *Tx) stmtContext(ctx context.Context) context.Context {
 // failure of the store itself (disk full, …) is EUNAVAILABLE.
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := tx.execStmt(ctx, query, args...)
-	return res, tx.db.dialect.unavailable(err)
+	return res, tx.db.unavailable(err)
 }
 
 func (tx *Tx) execStmt(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -430,7 +445,7 @@ func (tx *Tx) Commit() error {
 		return err
 	}
 	if err := tx.tx.Commit(); err != nil {
-		return tx.db.dialect.unavailable(fmt.Errorf("commit: %w", err))
+		return tx.db.unavailable(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }

@@ -153,8 +153,16 @@ func (d dialect) classify(err error) constraint {
 // and file writes (the blob store) failing with ENOSPC, EDQUOT, EROFS or
 // EIO. Any other error is returned as it is.
 func (d dialect) unavailable(err error) error {
+	_, out := d.storeFailure(err)
+	return out
+}
+
+// storeFailure is unavailable, also returning first the kind of the failure as the
+// store-error metric names it (disk_full, read_only, io, busy, other); ""
+// when err is no failure of the store itself or was classified before.
+func (d dialect) storeFailure(err error) (kind string, out error) {
 	if err == nil || klachtdesk.ErrorCode(err) == klachtdesk.EUNAVAILABLE {
-		return err
+		return "", err
 	}
 	why := ""
 	var se *sqlite.Error
@@ -163,30 +171,30 @@ func (d dialect) unavailable(err error) error {
 	case errors.As(err, &se):
 		switch se.Code() & 0xff { // the primary code of an extended one
 		case sqlite3.SQLITE_FULL:
-			why = "the disk is full"
+			why, kind = "the disk is full", "disk_full"
 		case sqlite3.SQLITE_READONLY:
-			why = "the database is read-only"
+			why, kind = "the database is read-only", "read_only"
 		case sqlite3.SQLITE_IOERR:
-			why = "an I/O error"
+			why, kind = "an I/O error", "io"
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			why = "the database is locked by another process"
+			why, kind = "the database is locked by another process", "busy"
 		case sqlite3.SQLITE_CANTOPEN:
-			why = "the database file cannot be opened"
+			why, kind = "the database file cannot be opened", "other"
 		case sqlite3.SQLITE_NOMEM:
-			why = "out of memory"
+			why, kind = "out of memory", "other"
 		}
 	case errors.As(err, &errno):
 		switch errno {
 		case syscall.ENOSPC, syscall.EDQUOT:
-			why = "the disk is full"
+			why, kind = "the disk is full", "disk_full"
 		case syscall.EROFS:
-			why = "the file system is read-only"
+			why, kind = "the file system is read-only", "read_only"
 		case syscall.EIO:
-			why = "an I/O error"
+			why, kind = "an I/O error", "io"
 		}
 	}
 	if why == "" {
-		return err
+		return "", err
 	}
-	return fmt.Errorf("%w: %w", klachtdesk.Errorf(klachtdesk.EUNAVAILABLE, "the store cannot write now (%s); try again later", why), err)
+	return kind, fmt.Errorf("%w: %w", klachtdesk.Errorf(klachtdesk.EUNAVAILABLE, "the store cannot write now (%s); try again later", why), err)
 }

@@ -128,7 +128,7 @@ func (s *IntakeService) StoreLarge(it klachtdesk.IncomingMail) error {
 			continue
 		}
 		if _, _, err := s.db.blobs.put(bytes.NewReader(b)); err != nil {
-			return s.db.dialect.unavailable(err)
+			return s.db.unavailable(err)
 		}
 	}
 	return nil

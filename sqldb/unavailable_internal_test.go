@@ -26,6 +26,8 @@ func TestDialect_Unavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	kinds := map[string]int{}
+	db.StoreError = func(kind string) { kinds[kind]++ }
 
 	write := func(stmt string) error {
 		tx, err := db.BeginTx(ctx, nil)
@@ -52,6 +54,10 @@ func TestDialect_Unavailable(t *testing.T) {
 	}
 	if !strings.Contains(klachtdesk.ErrorMessage(full), "disk is full") {
 		t.Errorf("message %q does not say the disk is full", klachtdesk.ErrorMessage(full))
+	}
+	// The store-error metric is told, once per failure met.
+	if kinds["disk_full"] != 1 || len(kinds) != 1 {
+		t.Errorf("StoreError was told %v, want disk_full once", kinds)
 	}
 
 	// Not the store's failure: a constraint or a syntax error stays as it was.

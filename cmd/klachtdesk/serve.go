@@ -40,11 +40,12 @@ func (s server) Serve(ctx context.Context) error {
 	m := s.m
 	ctx, cancel := context.WithCancel(ctx)
 	m.cancel, m.done = cancel, ctx.Done()
+	m.HTTPServer = web.NewServer(web.Config{Logger: m.Logger, Health: sqldb.NewHealthService(m.DB), Mailboxes: m.mailboxes, SMTP: m.mail.SMTP != nil})
+	m.DB.StoreError = m.HTTPServer.StoreError // before any loop writes
 	if err := m.startMail(ctx); err != nil {
 		cancel()
 		return err
 	}
-	m.HTTPServer = web.NewServer(web.Config{Logger: m.Logger, Health: sqldb.NewHealthService(m.DB), Mailboxes: m.mailboxes, SMTP: m.mail.SMTP != nil})
 	ln := m.listener
 	m.wg.Add(3)
 	go func() { defer m.wg.Done(); m.AuditService.RunAnchors(ctx, sqldb.AnchorInterval, m.Logger) }()
