@@ -223,7 +223,7 @@ garantiereparatie: warranty_repair, software, other).
 	fLang          = Msg("complainant's `language`: nl or en (default: setting language.default)", "`taal` van de klager: nl of en (standaard: instelling language.default)")
 	fKind          = Msg("`kind`: service or product", "`soort`: service of product")
 	fSubtype       = Msg("`subtype` of the kind (default other)", "`subsoort` van de soort (standaard other)")
-	fSubject       = Msg("`subject` line", "`onderwerp`")
+	fSubject       = Msg("`subject` line", "`onderwerp`sregel")
 	fText          = Msg("the complaint `text`", "de `tekst` van de klacht")
 	fRemedy        = Msg("what the complainant asks for", "wat de klager vraagt: de gevraagde `oplossing`")
 	fProductRef    = Msg("product `reference`, such as model and serial number", "product`aanduiding`, zoals model en serienummer")
