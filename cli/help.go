@@ -76,7 +76,7 @@ var (
 	MsgFlagDB         = Msg("database `URL` (empty: SQLite in the data folder)", "database-`URL` (leeg: SQLite in de datamap)")
 	MsgFlagLogFormat  = Msg("log format: text or json", "log`formaat`: text of json")
 	MsgFlagLogLevel   = Msg("log level: debug, info, warn or error", "log`niveau`: debug, info, warn of error")
-	MsgFlagAddr       = Msg("`HOST:PORT` to listen on", "`HOST:POORT` waarop de server luistert")
+	MsgFlagAddr       = Msg("`HOST:PORT` to listen on", "`HOST:PORT` waarop de server luistert")
 	MsgFlagMailConfig = Msg("mail configuration `FILE` (IMAP mailboxes, SMTP server); see docs/mail.md", "`FILE` met de e-mailconfiguratie (IMAP-mailboxen, SMTP-server); zie docs/mail.md")
 )
 

@@ -53,7 +53,8 @@ func TestDutchHelp(t *testing.T) {
 		en, nl := help(t, English, args...), help(t, Dutch, args...)
 		for _, line := range strings.Split(en, "\n") {
 			line = strings.TrimSpace(line)
-			if len(strings.Fields(line)) < 3 || strings.Contains(shared, line) {
+			// A flag's own line ("-db URL") is the same in both.
+			if len(strings.Fields(line)) < 2 || strings.HasPrefix(line, "-") || strings.Contains(shared, line) {
 				continue
 			}
 			if strings.Contains(nl, line) {
