@@ -14,12 +14,8 @@ import (
 func (a *App) versionCommand() *Command {
 	return &Command{
 		Name:     "version",
-		Synopsis: "print the version of klachtdesk and of Go",
-		Usage: `Usage: klachtdesk version
-
-Prints the version of klachtdesk (set at build time) and the Go version it
-was built with.
-`,
+		Synopsis: hVersion,
+		Usage:    hVersionUsage,
 		Run: func(ctx context.Context) error {
 			_, err := fmt.Fprintf(a.Stdout, "klachtdesk %s (%s %s/%s)\n", a.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return err
@@ -30,13 +26,9 @@ was built with.
 func (a *App) migrateCommand() *Command {
 	return &Command{
 		Name:     "migrate",
-		Synopsis: "create or upgrade the database and print its schema version",
-		Usage: `Usage: klachtdesk migrate [flags]
-
-Creates the data folder and the database when missing, runs every pending
-migration and prints the schema version. serve does the same at start.
-`,
-		Store: StoreWrite,
+		Synopsis: hMigrate,
+		Usage:    hMigrateUsage,
+		Store:    StoreWrite,
 		Run: func(ctx context.Context) error {
 			v, err := a.Schema.SchemaVersion(ctx)
 			if err != nil {
@@ -51,33 +43,11 @@ migration and prints the schema version. serve does the same at start.
 func (a *App) auditVerifyCommand() *Command {
 	return &Command{
 		Name:     "audit verify",
-		Synopsis: "check that the audit trail and the stored files are intact",
-		Usage: `Usage: klachtdesk audit verify [flags]
-
-Walks the hash-chained audit trail from its first event and checks every
-row. Prints "audit trail intact: N events" and the chain's head as
-"anchor: ID:HASH" and exits 0, or "audit trail BROKEN at event ID: REASON"
-and exits 1.
-
-A chain proves every row against the rows before it, but not against a
-rewrite of the whole trail, nor against losing its last rows (an older
-backup restored). So the chain's head is also recorded outside the
-database: a line in anchors.log in the data folder, appended by serve once
-a day and by every successful audit verify. audit verify checks that the
-trail still holds the last anchor of that log and exits 1 when it lost its
-tail or was rewritten after it. After a restore (README, Operations,
-Restore), --accept-restore records the restored trail's head as the new
-anchor. Record an anchor outside the machine too now and then (a ticket, a
-mail to the auditor); --anchor ID:HASH then also checks that event ID still
-has that hash.
-
-It also checks every stored file (raw mails, attachments) against its
-SHA-256 and the database file with SQLite's quick_check, names each
-missing or changed file, and exits 1 when one is.
-`,
+		Synopsis: hAuditVerify,
+		Usage:    hAuditVerifyUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.StringVar(&a.opts.anchor, "anchor", "", "also check a recorded anchor `ID:HASH`")
-			fs.BoolVar(&a.opts.acceptRestore, "accept-restore", false, "after a restore: record the trail's head as the new anchor although events after the last anchor are gone")
+			fs.StringVar(&a.opts.anchor, "anchor", "", a.tr(fAnchor))
+			fs.BoolVar(&a.opts.acceptRestore, "accept-restore", false, a.tr(fAcceptRestore))
 		},
 		Store: StoreReadOnly,
 		Run:   a.runAuditVerify,

@@ -146,8 +146,8 @@ const (
 // Command is one command of the program, such as "serve" or "user add".
 type Command struct {
 	Name     string // "serve", "user add", …
-	Synopsis string // one line for the command list
-	Usage    string // the text of "-h", before the flag list
+	Synopsis *Text  // one line for the command list
+	Usage    *Text  // the text of "-h", before the flag list
 	Store    StoreUse
 	Config   Config
 	// DefineFlags defines the command's own flags on fs.
@@ -158,17 +158,6 @@ type Command struct {
 	// Run executes the command. For serve it returns once the server
 	// listens.
 	Run func(ctx context.Context) error
-}
-
-// groups are the commands that take a sub-command.
-var groups = map[string]string{
-	"user":       "manage staff users: add, list, passwd",
-	"audit":      "check the audit trail: verify",
-	"settings":   "read and change the procedure settings: get, set",
-	"complaint":  "register and list complaints: add, list",
-	"message":    "act on a received message: accept, split",
-	"quarantine": "mails intake refused or could not process: list, show, retry",
-	"letter":     "letters in the outbox: retry",
 }
 
 // NewApp returns the command line on the real standard streams, with the
@@ -232,10 +221,11 @@ func (a *App) Parse(args []string, define func(*Command, *flag.FlagSet), apply f
 	if help, ok := groups[name]; ok {
 		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
 			if len(rest) > 0 && isHelpFlag(rest[0]) {
-				fmt.Fprint(a.Stdout, a.groupUsage(name, help))
+				fmt.Fprint(a.Stdout, a.groupUsage(name, a.tr(help)))
 				return nil, flag.ErrHelp
 			}
-			return nil, a.Usagef(mNeedsSub, name, strings.TrimPrefix(help[strings.Index(help, ":")+1:], " "), name)
+			_, subs, _ := strings.Cut(a.tr(help), ":")
+			return nil, a.Usagef(mNeedsSub, name, strings.TrimSpace(subs), name)
 		}
 		name += " " + rest[0]
 		rest = rest[1:]
@@ -258,7 +248,7 @@ func (a *App) Parse(args []string, define func(*Command, *flag.FlagSet), apply f
 	}
 	positional, err := parseInterspersed(fs, rest)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(a.Stdout, commandUsage(c, fs))
+		fmt.Fprint(a.Stdout, a.commandUsage(c, fs))
 		return nil, flag.ErrHelp
 	} else if err != nil {
 		return nil, a.Usagef(mBadFlags, c.Name, a.flagError(err), c.Name)
@@ -342,58 +332,43 @@ func negativeNumberAt(fs *flag.FlagSet, args []string) int {
 // usage returns the top-level usage text.
 func (a *App) usage() string {
 	var b strings.Builder
-	b.WriteString(`Usage: klachtdesk COMMAND [flags] [arguments]
-
-Klachtdesk registers written complaints and carries them through the
-complaints procedure. Commands:
-
-`)
+	b.WriteString(a.tr(mUsageHead))
 	for _, c := range a.commands {
-		fmt.Fprintf(&b, "  %-17s %s\n", c.Name, c.Synopsis)
+		fmt.Fprintf(&b, "  %-17s %s\n", c.Name, a.tr(c.Synopsis))
 	}
-	b.WriteString(`
-Every command takes these flags (a flag wins over its environment variable):
-  --data DIR         data folder (KLACHTDESK_DATA, default ./klachtdesk-data)
-  --db URL           database URL (KLACHTDESK_DB or a file named by
-                     KLACHTDESK_DB_FILE; default: SQLite in the data folder)
-  --log-format F     text or json (KLACHTDESK_LOG_FORMAT, default text)
-  --log-level L      debug, info, warn or error (KLACHTDESK_LOG_LEVEL, default info)
-
-Messages are in English, or in Dutch when KLACHTDESK_LANG is nl or, without
-it, the locale is Dutch (LC_ALL, LC_MESSAGES or LANG such as nl_NL.UTF-8).
-
-Run "klachtdesk COMMAND -h" for the flags of one command.
-Exit status: 0 success, 1 failure, 2 wrong command line.
-`)
+	b.WriteString(a.tr(mUsageTail))
 	return b.String()
 }
 
 // groupUsage is the help of a command group such as "user".
 func (a *App) groupUsage(group, help string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Usage: klachtdesk %s SUB-COMMAND [flags] [arguments]\n\n%s\n\n", group, help)
+	b.WriteString(a.Sprintf(mGroupUsageHead, group, help))
 	for _, c := range a.commands {
 		if strings.HasPrefix(c.Name, group+" ") {
-			fmt.Fprintf(&b, "  %-17s %s\n", c.Name, c.Synopsis)
+			fmt.Fprintf(&b, "  %-17s %s\n", c.Name, a.tr(c.Synopsis))
 		}
 	}
-	fmt.Fprintf(&b, "\nRun \"klachtdesk %s SUB-COMMAND -h\" for its flags.\n", group)
+	b.WriteString(a.Sprintf(mGroupUsageTail, group))
 	return b.String()
 }
 
 // commandUsage is the help of one command: its text and its flags.
-func commandUsage(c *Command, fs *flag.FlagSet) string {
+func (a *App) commandUsage(c *Command, fs *flag.FlagSet) string {
 	var b strings.Builder
-	b.WriteString(strings.TrimLeft(c.Usage, "\n"))
-	b.WriteString("\nFlags:\n")
-	fs.SetOutput(&b)
+	b.WriteString(strings.TrimLeft(a.tr(c.Usage), "\n"))
+	b.WriteString(a.tr(mFlagsHeader))
+	var flags strings.Builder
+	fs.SetOutput(&flags)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
-	b.WriteString("\nEnvironment: KLACHTDESK_DATA, KLACHTDESK_DB (or KLACHTDESK_DB_FILE), KLACHTDESK_LOG_FORMAT,\nKLACHTDESK_LOG_LEVEL, KLACHTDESK_LANG (nl or en)")
+	// The flag package ends a line with its default in English.
+	b.WriteString(strings.ReplaceAll(flags.String(), mFlagDefault.EN, a.tr(mFlagDefault)))
+	b.WriteString(a.tr(mEnvironment))
 	if fs.Lookup("addr") != nil {
 		b.WriteString(", KLACHTDESK_ADDR")
 	}
-	b.WriteString("; a flag wins over its variable.\n")
+	b.WriteString(a.tr(mEnvironmentEnd))
 	return b.String()
 }
 

@@ -27,72 +27,31 @@ type complaintFlags struct {
 func (a *App) complaintAddCommand() *Command {
 	return &Command{
 		Name:     "complaint add",
-		Synopsis: "register a written complaint; prints its reference",
-		Usage: `Usage: klachtdesk complaint add --channel email|letter|webform [flags]
-       klachtdesk complaint add --json < complaint.json
-       klachtdesk complaint add - < complaint.json
-
-Registers a written complaint and prints its reference, and only that, on
-standard output (a warning, such as a late notice, goes to standard error).
-A complaint is given either as flags or as one JSON object on standard input
-(with --json or "-", or when no complaint flags are given and standard input
-is not a terminal).
-
---received is an RFC 3339 instant (2026-11-20T10:15:00+01:00) or a date
-(2026-11-20, meaning noon in the organisation's time zone; for a letter, the
-day it was delivered); it defaults to now. The language defaults to the
-setting language.default. One of --consumer or --business is required.
-
-The JSON object has the fields of the flags:
-  {
-    "channel": "email",
-    "received_at": "2026-11-20T10:15:00+01:00",
-    "complainant": {
-      "name": "Jan de Vries", "email": "jan.devries@example.nl",
-      "postal_address": "Dorpsstraat 1, 1234 AB Ergenshuizen",
-      "phone": "06-12345678", "customer_number": "KN-100234",
-      "type": "consumer", "language": "nl"
-    },
-    "kind": "product", "subtype": "defect",
-    "subject": "Laptop start niet meer op",
-    "description": "Sinds de laatste update start mijn laptop niet meer op.",
-    "remedy_sought": "Reparatie of een vervangend exemplaar",
-    "product_ref": "ProBook 450 G9, serienummer 5CD1234XYZ",
-    "discovered": "2026-11-02",
-    "severity": "normal",
-    "informal_contact": "Eerst gebeld met de helpdesk op 3 november",
-    "concerned_employees": [4]
-  }
-received_at defaults to now and complainant.language to language.default;
-unknown fields are refused.
-
-Kinds and subtypes: service (reachability, information, communication,
-conduct, other) and product (defect, delivery, warranty_repair, software,
-other).
-`,
+		Synopsis: hComplaintAdd,
+		Usage:    hComplaintAddUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
 			f := &a.opts.complaint
-			fs.BoolVar(&f.json, "json", false, "read the complaint as JSON from standard input")
-			fs.StringVar(&f.channel, "channel", "", "how it arrived: `email`, letter or webform")
-			fs.StringVar(&f.received, "received", "", "when it was received: RFC 3339 `instant` or YYYY-MM-DD (default now)")
-			fs.StringVar(&f.name, "name", "", "complainant's `name`")
-			fs.StringVar(&f.email, "email", "", "complainant's e-mail `address`")
-			fs.StringVar(&f.address, "address", "", "complainant's postal `address`")
-			fs.StringVar(&f.phone, "phone", "", "complainant's phone `number`")
-			fs.StringVar(&f.customerNum, "customer-number", "", "complainant's customer `number`")
-			fs.BoolVar(&f.consumer, "consumer", false, "the complainant is a consumer")
-			fs.BoolVar(&f.business, "business", false, "the complainant is a business customer")
-			fs.StringVar(&f.lang, "lang", "", "complainant's `language`: nl or en (default: setting language.default)")
-			fs.StringVar(&f.kind, "kind", "", "`kind`: service or product")
-			fs.StringVar(&f.subtype, "subtype", "", "`subtype` of the kind (default other)")
-			fs.StringVar(&f.subject, "subject", "", "`subject` line")
-			fs.StringVar(&f.text, "text", "", "the complaint `text`")
-			fs.StringVar(&f.remedy, "remedy", "", "what the complainant asks for")
-			fs.StringVar(&f.productRef, "product-ref", "", "product `reference`, such as model and serial number")
-			fs.StringVar(&f.discovered, "discovered", "", "`date` the product problem was discovered (YYYY-MM-DD)")
-			fs.StringVar(&f.severity, "severity", "", "`severity`: low, normal or high (default normal)")
-			fs.StringVar(&f.informal, "informal-contact", "", "`note` on the customer's first, informal contact")
-			fs.StringVar(&f.concerned, "concerned", "", "comma-separated user `names` of the employees the complaint is about")
+			fs.BoolVar(&f.json, "json", false, a.tr(fComplaintJSON))
+			fs.StringVar(&f.channel, "channel", "", a.tr(fChannel))
+			fs.StringVar(&f.received, "received", "", a.tr(fReceived))
+			fs.StringVar(&f.name, "name", "", a.tr(fName))
+			fs.StringVar(&f.email, "email", "", a.tr(fEmail))
+			fs.StringVar(&f.address, "address", "", a.tr(fAddress))
+			fs.StringVar(&f.phone, "phone", "", a.tr(fPhone))
+			fs.StringVar(&f.customerNum, "customer-number", "", a.tr(fCustomerNum))
+			fs.BoolVar(&f.consumer, "consumer", false, a.tr(fConsumer))
+			fs.BoolVar(&f.business, "business", false, a.tr(fBusiness))
+			fs.StringVar(&f.lang, "lang", "", a.tr(fLang))
+			fs.StringVar(&f.kind, "kind", "", a.tr(fKind))
+			fs.StringVar(&f.subtype, "subtype", "", a.tr(fSubtype))
+			fs.StringVar(&f.subject, "subject", "", a.tr(fSubject))
+			fs.StringVar(&f.text, "text", "", a.tr(fText))
+			fs.StringVar(&f.remedy, "remedy", "", a.tr(fRemedy))
+			fs.StringVar(&f.productRef, "product-ref", "", a.tr(fProductRef))
+			fs.StringVar(&f.discovered, "discovered", "", a.tr(fDiscovered))
+			fs.StringVar(&f.severity, "severity", "", a.tr(fSeverity))
+			fs.StringVar(&f.informal, "informal-contact", "", a.tr(fInformal))
+			fs.StringVar(&f.concerned, "concerned", "", a.tr(fConcerned))
 		},
 		CheckArgs: func(args []string) error {
 			if len(args) == 1 && args[0] == "-" {
@@ -238,21 +197,14 @@ func (a *App) parseReceived(name, s string, loc *time.Location) (time.Time, erro
 func (a *App) complaintListCommand() *Command {
 	return &Command{
 		Name:     "complaint list",
-		Synopsis: "print the complaints register, newest first",
-		Usage: `Usage: klachtdesk complaint list [--state STATE] [--open|--closed] [--limit N] [--json]
-
-Prints the complaints register (klachtenregister), newest first: reference,
-date of receipt, state, kind and subtype, route, the date the answer is due
-while it is still owed (the promised date when extended), flags and
-complainant. --json prints one
-JSON object per line with the same facts and every deadline.
-`,
+		Synopsis: hComplaintList,
+		Usage:    hComplaintListUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.StringVar(&a.opts.list.state, "state", "", "only complaints in this state")
-			fs.BoolVar(&a.opts.list.open, "open", false, "only open complaints")
-			fs.BoolVar(&a.opts.list.closed, "closed", false, "only closed and anonymised complaints")
-			fs.IntVar(&a.opts.list.limit, "limit", 50, "at most N complaints (0: all)")
-			fs.BoolVar(&a.opts.json, "json", false, "one JSON object per line")
+			fs.StringVar(&a.opts.list.state, "state", "", a.tr(fState))
+			fs.BoolVar(&a.opts.list.open, "open", false, a.tr(fOpen))
+			fs.BoolVar(&a.opts.list.closed, "closed", false, a.tr(fClosed))
+			fs.IntVar(&a.opts.list.limit, "limit", 50, a.tr(fLimit))
+			fs.BoolVar(&a.opts.json, "json", false, a.tr(fJSONLines))
 		},
 		Store: StoreReadOnly,
 		Run:   a.runComplaintList,

@@ -36,29 +36,11 @@ type Demo func(ctx context.Context, count int, seed uint64, password string, atS
 func (a *App) demoCommand() *Command {
 	return &Command{
 		Name:     "demo",
-		Synopsis: "fill an empty store with realistic demo complaints",
-		Usage: `Usage: klachtdesk demo [--count 300] [--seed 1]
-
-Fills an empty store with about --count realistic complaints in Dutch and
-English, spread over the last 30 months, in every state (received,
-acknowledged, in_treatment, awaiting_info, answered, referred, closed with
-each close reason, anonymised); some extended, escalated, overdue, under
-legal hold or with a late notice. It creates a few handler users with Dutch
-names (with one random password, printed) and makes some of them employees
-concerned by complaints. On a store without users it first creates the
-administrator and prints its credentials, as the first serve would have.
-
-Every change goes through the procedure's rules and the audit trail, with
-the store's clock set to a simulated time moving forward from 30 months ago.
-The same --seed gives the same data (relative to today). Demo complainants
-are made up: their complaints get no letters.
-
-Demo data goes into an empty store only: when the store already holds
-complaints, demo refuses and changes nothing. Use a new --data folder.
-`,
+		Synopsis: hDemo,
+		Usage:    hDemoUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.IntVar(&a.opts.count, "count", 300, "number of complaints")
-			fs.Uint64Var(&a.opts.seed, "seed", 1, "seed of the random generator")
+			fs.IntVar(&a.opts.count, "count", 300, a.tr(fCount))
+			fs.Uint64Var(&a.opts.seed, "seed", 1, a.tr(fSeed))
 		},
 		Store: StoreWrite,
 		Run:   a.runDemo,

@@ -11,22 +11,11 @@ import (
 func (a *App) letterRetryCommand() *Command {
 	return &Command{
 		Name:     "letter retry",
-		Synopsis: "put failed letters back in the outbox queue",
-		Usage: `Usage: klachtdesk letter retry ID | --all-failed [--json]
-
-Puts a failed letter (the number "klachtdesk show" prints beside it:
-"klachtdesk letter retry 12"), or with --all-failed every failed letter,
-back in the outbox queue, for instance once a misconfigured mail relay is
-fixed or the complainant's address is corrected. The letter keeps its
-Message-ID (a receiver that got it after all can tell the copy), its
-attempts start again and it is given up only after another 72 hours. Its
-complaint gets a letter_requeued event, and the register's letter_failed
-flag goes. The letters leave with the next delivery: at once under serve,
-else with "klachtdesk deliver". Administrators and handlers only.
-`,
+		Synopsis: hLetterRetry,
+		Usage:    hLetterRetryUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&a.opts.allFailed, "all-failed", false, "every failed letter")
-			fs.BoolVar(&a.opts.json, "json", false, "print each letter put back as a JSON object")
+			fs.BoolVar(&a.opts.allFailed, "all-failed", false, a.tr(fAllFailed))
+			fs.BoolVar(&a.opts.json, "json", false, a.tr(fLetterJSON))
 		},
 		CheckArgs: func(args []string) error {
 			if a.opts.allFailed {

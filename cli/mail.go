@@ -20,26 +20,11 @@ import (
 func (a *App) importCommand() *Command {
 	return &Command{
 		Name:     "import",
-		Synopsis: "register mail from .eml files, mbox files and Maildir folders",
-		Usage: `Usage: klachtdesk import [--json] [--batch N] PATH...
-
-Reads every mail in the PATHs (.eml files, mbox files, Maildir folders, and
-folders holding these) and takes each as intake does: a new complaint with
-its acknowledgement queued, a reply to a known complaint, an auto-reply or
-bounce (recorded, no complaint, no letter), a duplicate of a mail taken
-before, or rejected (kept in quarantine with the reason).
-
-Every mail is durably stored before it is reported, so an interrupted
-import can simply be run again: mails already taken are duplicates.
-
-On a terminal a progress bar shows on standard error, and a summary follows
-at the end. With --json, standard output has one line per mail:
-  {"source":"PATH[#N]","outcome":"new|reply|auto_reply|bounce|duplicate|rejected|error","reference":"KL-…","reason":"…"}
-Exit status 1 when a mail could not be read or stored.
-`,
+		Synopsis: hImport,
+		Usage:    hImportUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&a.opts.json, "json", false, "print one JSON line per mail")
-			fs.IntVar(&a.opts.batch, "batch", 50, "mails per transaction (`N`, 1–1000)")
+			fs.BoolVar(&a.opts.json, "json", false, a.tr(fJSONPerMail))
+			fs.IntVar(&a.opts.batch, "batch", 50, a.tr(fBatch))
 		},
 		CheckArgs: func(args []string) error {
 			if len(args) == 0 {
@@ -167,24 +152,12 @@ func (b *progressBar) finish() { fmt.Fprintln(b.w) }
 func (a *App) fetchCommand() *Command {
 	return &Command{
 		Name:     "fetch",
-		Synopsis: "take the mail of the configured IMAP mailboxes",
-		Usage: `Usage: klachtdesk fetch --mail-config FILE [--once | --reconcile] [--json]
-
-Reads the IMAP mailboxes of the mail configuration, as serve does in the
-background: every mail is taken (and durably stored) before it is moved to
-the processed folder. With --once it checks each mailbox once and exits;
-without, it waits for new mail (IDLE, or polling) until stopped.
-With --json it prints one line per mail, as import does.
-
-After restoring a backup, run it with --reconcile: it reads the processed
-folder of each mailbox (with "processed_folder": "-", the flagged mails of
-the folder itself), takes every mail the restored store does not know, once,
-leaves it where it is, and exits. Running it again takes nothing twice.
-`,
+		Synopsis: hFetch,
+		Usage:    hFetchUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&a.opts.once, "once", false, "check each mailbox once and exit")
-			fs.BoolVar(&a.opts.reconcile, "reconcile", false, "take the processed mail the store does not know (after a restore) and exit")
-			fs.BoolVar(&a.opts.json, "json", false, "print one JSON line per mail")
+			fs.BoolVar(&a.opts.once, "once", false, a.tr(fOnceFetch))
+			fs.BoolVar(&a.opts.reconcile, "reconcile", false, a.tr(fReconcile))
+			fs.BoolVar(&a.opts.json, "json", false, a.tr(fJSONPerMail))
 		},
 		Store:  StoreWrite,
 		Config: ConfigMail,
@@ -225,16 +198,10 @@ func (a *App) runFetch(ctx context.Context) error {
 func (a *App) deliverCommand() *Command {
 	return &Command{
 		Name:     "deliver",
-		Synopsis: "send the letters waiting in the outbox",
-		Usage: `Usage: klachtdesk deliver --mail-config FILE [--once]
-
-Delivers the letters in the outbox over the configured SMTP server, as
-serve does in the background. A temporary failure is retried with growing
-pauses; a permanent one is recorded on the complaint. With --once it sends
-what is due now and exits.
-`,
+		Synopsis: hDeliver,
+		Usage:    hDeliverUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&a.opts.once, "once", false, "send what is due now and exit")
+			fs.BoolVar(&a.opts.once, "once", false, a.tr(fOnceDeliver))
 		},
 		Store:  StoreWrite,
 		Config: ConfigMail,
@@ -269,15 +236,9 @@ func (a *App) numberArg(what *Text, lister string) func(args []string) error {
 
 func (a *App) messageAcceptCommand() *Command {
 	return &Command{
-		Name:     "message accept",
-		Synopsis: "accept a reply from an unverified sender as part of its complaint",
-		Usage: `Usage: klachtdesk message accept ID
-
-A mail that carries a complaint's reference in its subject but comes from
-another address than the complainant's is added to the complaint marked
-"unverified sender". After checking it, accept it (the mark goes, an event
-records who accepted it) or split it off with "message split".
-`,
+		Name:      "message accept",
+		Synopsis:  hMessageAccept,
+		Usage:     hMessageAcceptUsage,
 		CheckArgs: a.numberArg(mWhatMessage, "klachtdesk show"),
 		Store:     StoreRead,
 		Run: func(ctx context.Context) error {
@@ -291,15 +252,9 @@ records who accepted it) or split it off with "message split".
 
 func (a *App) messageSplitCommand() *Command {
 	return &Command{
-		Name:     "message split",
-		Synopsis: "move a received message into a new complaint of its own",
-		Usage: `Usage: klachtdesk message split ID
-
-Moves a received message off its complaint into a new complaint, with its
-sender as complainant and its text as the description, and queues the
-acknowledgement. Both complaints record the move. Use it for a mail that
-quoted another complaint's reference, or was threaded to the wrong one.
-`,
+		Name:      "message split",
+		Synopsis:  hMessageSplit,
+		Usage:     hMessageSplitUsage,
 		CheckArgs: a.numberArg(mWhatMessage, "klachtdesk show"),
 		Store:     StoreRead,
 		Run: func(ctx context.Context) error {
@@ -316,18 +271,11 @@ quoted another complaint's reference, or was threaded to the wrong one.
 func (a *App) quarantineListCommand() *Command {
 	return &Command{
 		Name:     "quarantine list",
-		Synopsis: "print the mails intake refused or could not process, newest first",
-		Usage: `Usage: klachtdesk quarantine list [--limit N] [--json]
-
-Prints the mails in quarantine, newest first: mails intake refused (our own
-address, no sender, …) and mails it could not process. Each kept its reason
-and its raw bytes, which "quarantine show" prints. Nothing in quarantine
-blocks the mails behind it; a mail is in it once, however often its source
-offers it again. --json prints one JSON object per line. Administrators only.
-`,
+		Synopsis: hQuarantineList,
+		Usage:    hQuarantineListUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.IntVar(&a.opts.list.limit, "limit", 50, "at most N mails (0: all)")
-			fs.BoolVar(&a.opts.json, "json", false, "one JSON object per line")
+			fs.IntVar(&a.opts.list.limit, "limit", 50, a.tr(fQuarLimit))
+			fs.BoolVar(&a.opts.json, "json", false, a.tr(fJSONLines))
 		},
 		Store: StoreReadOnly,
 		Run: func(ctx context.Context) error {
@@ -368,14 +316,9 @@ func (a *App) writeQuarantine(w io.Writer, list []*klachtdesk.QuarantinedMail) e
 
 func (a *App) quarantineShowCommand() *Command {
 	return &Command{
-		Name:     "quarantine show",
-		Synopsis: "print the raw bytes of a mail in quarantine",
-		Usage: `Usage: klachtdesk quarantine show ID > mail.eml
-
-Writes the mail as it arrived (the number "quarantine list" prints) to
-standard output, to inspect it or to import it again elsewhere once the cause
-is fixed. Administrators only.
-`,
+		Name:      "quarantine show",
+		Synopsis:  hQuarantineShow,
+		Usage:     hQuarantineShowUsage,
 		CheckArgs: a.numberArg(mWhatQuarantine, "klachtdesk quarantine list"),
 		Store:     StoreReadOnly,
 		Run: func(ctx context.Context) error {
@@ -393,19 +336,10 @@ is fixed. Administrators only.
 func (a *App) quarantineRetryCommand() *Command {
 	return &Command{
 		Name:     "quarantine retry",
-		Synopsis: "take a mail out of quarantine and through intake again",
-		Usage: `Usage: klachtdesk quarantine retry ID [--json]
-
-Takes a quarantined mail (the number "quarantine list" prints) through
-intake again, as it would be taken now: after an upgrade, or once whatever
-made it fail is fixed. It keeps its source and its arrival, so its clock
-runs from when it came in. In one transaction it leaves the quarantine and
-gets its new outcome (a new complaint with its acknowledgement, a reply, …);
-a mail refused again is back in quarantine with the new reason. Prints the
-outcome as import does. Administrators only.
-`,
+		Synopsis: hQuarantineRetry,
+		Usage:    hQuarantineRetryUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&a.opts.json, "json", false, "print the outcome as a JSON object")
+			fs.BoolVar(&a.opts.json, "json", false, a.tr(fRetryJSON))
 		},
 		CheckArgs: a.numberArg(mWhatQuarantine, "klachtdesk quarantine list"),
 		Store:     StoreRead,

@@ -2,7 +2,7 @@ package cli
 
 // The command line's own texts, English and Dutch, in the words of the
 // glossary (../shared/GLOSSARY.md). Domain messages (klachtdesk.Error) are
-// printed as the root package words them; usage texts are English.
+// printed as the root package words them; the help texts are in help.go.
 
 // The command line.
 var (

@@ -11,26 +11,11 @@ import (
 func (a *App) serveCommand() *Command {
 	return &Command{
 		Name:     "serve",
-		Synopsis: "run the web server",
-		Usage: `Usage: klachtdesk serve [flags]
-
-Creates the data folder when missing, opens the database (running any
-pending migration) and serves Klachtdesk over HTTP until SIGINT or SIGTERM,
-then finishes the requests in flight and stops.
-
-On the very first start, with no users yet, it creates the user "admin" with
-a random password and prints the address, user name and password once.
-
-Endpoints: / (start page), /healthz (liveness), /readyz (database answers),
-/metrics (Prometheus).
-
-With --mail-config FILE it also takes the mail of the configured IMAP
-mailboxes (IDLE, or polling) and delivers the outbox over the configured SMTP
-server, in the background; see docs/mail.md.
-`,
-		Store:  StoreWrite,
-		Config: ConfigAddr | ConfigMail,
-		Run:    a.runServe,
+		Synopsis: hServe,
+		Usage:    hServeUsage,
+		Store:    StoreWrite,
+		Config:   ConfigAddr | ConfigMail,
+		Run:      a.runServe,
 	}
 }
 

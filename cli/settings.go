@@ -12,12 +12,8 @@ import (
 func (a *App) settingsGetCommand() *Command {
 	return &Command{
 		Name:     "settings get",
-		Synopsis: "print one setting, or all of them",
-		Usage: `Usage: klachtdesk settings get [KEY]
-
-Prints the value of the setting KEY, or every setting as "key = value" lines
-when KEY is absent.
-`,
+		Synopsis: hSettingsGet,
+		Usage:    hSettingsGetUsage,
 		CheckArgs: func(args []string) error {
 			if len(args) > 1 {
 				return a.Usagef(mSettingsGetArgs, len(args))
@@ -52,12 +48,8 @@ func (a *App) runSettingsGet(ctx context.Context) error {
 func (a *App) settingsSetCommand() *Command {
 	return &Command{
 		Name:     "settings set",
-		Synopsis: "change one setting",
-		Usage: `Usage: klachtdesk settings set KEY VALUE
-
-Changes one setting. The change is recorded in the audit trail and never
-moves a deadline already computed. "klachtdesk settings get" lists the keys.
-`,
+		Synopsis: hSettingsSet,
+		Usage:    hSettingsSetUsage,
 		CheckArgs: func(args []string) error {
 			if len(args) != 2 {
 				return a.Usagef(mSettingsSetArgs, len(args))

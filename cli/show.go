@@ -18,22 +18,10 @@ import (
 func (a *App) showCommand() *Command {
 	return &Command{
 		Name:     "show",
-		Synopsis: "show a complaint with its deadlines and history",
-		Usage: `Usage: klachtdesk show REFERENCE [--json]
-
-Shows a complaint: state, flags, route, complainant, kind, every deadline
-with the rule version that computed it, the event history (times in the
-organisation's time zone) and the messages.
-
-With --json it prints one JSON object:
-  {"complaint": {...}, "complainant": {...},
-   "deadlines": {"ack_due": {"date": "2026-11-25", "rule": "r1.s0"}, "answer_due": ...,
-                 "act_by": ..., "promised_date": ..., "reaction_due": ..., "retention_until": ...},
-   "overdue": false, "events": [...], "messages": [...]}
-An unset deadline has an empty date.
-`,
+		Synopsis: hShow,
+		Usage:    hShowUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&a.opts.json, "json", false, "print one JSON object")
+			fs.BoolVar(&a.opts.json, "json", false, a.tr(fShowJSON))
 		},
 		CheckArgs: a.oneArg("show", "REFERENCE"),
 		Store:     StoreReadOnly,

@@ -15,29 +15,16 @@ import (
 	"github.com/klachtdesk/klachtdesk"
 )
 
-// passwordSources is the help text shared by the commands that set a
-// password.
-const passwordSources = `The password comes from --password-file (its first line), or else from
-standard input when that is not a terminal (its first line), or else it is
-generated (20 characters) and printed once. A password has at least 12
-characters.
-`
-
 func (a *App) userAddCommand() *Command {
 	return &Command{
 		Name:     "user add",
-		Synopsis: "create a staff user",
-		Usage: `Usage: klachtdesk user add USERNAME --role admin|handler|viewer [--name "Full Name"] [--email ADDRESS] [--password-file FILE]
-
-Creates a staff user. Roles: admin (everything, including users and
-settings), handler (handles and decides complaints), viewer (reads only).
-
-` + passwordSources,
+		Synopsis: hUserAdd,
+		Usage:    hUserAddUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.StringVar(&a.opts.role, "role", "", "`role`: admin, handler or viewer (required)")
-			fs.StringVar(&a.opts.name, "name", "", "full `name`")
-			fs.StringVar(&a.opts.email, "email", "", "e-mail `address`")
-			fs.StringVar(&a.opts.passwordFile, "password-file", "", "read the password from `FILE`")
+			fs.StringVar(&a.opts.role, "role", "", a.tr(fRole))
+			fs.StringVar(&a.opts.name, "name", "", a.tr(fUserName))
+			fs.StringVar(&a.opts.email, "email", "", a.tr(fUserEmail))
+			fs.StringVar(&a.opts.passwordFile, "password-file", "", a.tr(fPasswordFile))
 		},
 		CheckArgs: a.oneArg("user add", "USERNAME"),
 		Store:     StoreWrite,
@@ -76,13 +63,9 @@ func (a *App) runUserAdd(ctx context.Context) error {
 func (a *App) userListCommand() *Command {
 	return &Command{
 		Name:     "user list",
-		Synopsis: "list the staff users",
-		Usage: `Usage: klachtdesk user list [flags]
-
-Lists every staff user as a table: user name, role, whether active, name,
-e-mail address and creation date.
-`,
-		Store: StoreReadOnly,
+		Synopsis: hUserList,
+		Usage:    hUserListUsage,
+		Store:    StoreReadOnly,
 		Run: func(ctx context.Context) error {
 			users, err := a.UserService.FindUsers(ctx)
 			if err != nil {
@@ -110,14 +93,10 @@ func (a *App) writeUsers(w io.Writer, users []*klachtdesk.User) error {
 func (a *App) userPasswdCommand() *Command {
 	return &Command{
 		Name:     "user passwd",
-		Synopsis: "set a staff user's password",
-		Usage: `Usage: klachtdesk user passwd USERNAME [--password-file FILE]
-
-Replaces the password of a staff user.
-
-` + passwordSources,
+		Synopsis: hUserPasswd,
+		Usage:    hUserPasswdUsage,
 		DefineFlags: func(fs *flag.FlagSet) {
-			fs.StringVar(&a.opts.passwordFile, "password-file", "", "read the password from `FILE`")
+			fs.StringVar(&a.opts.passwordFile, "password-file", "", a.tr(fPasswordFile))
 		},
 		CheckArgs: a.oneArg("user passwd", "USERNAME"),
 		Store:     StoreRead,

@@ -201,17 +201,20 @@ func (m *Main) chooseLanguage() error {
 
 // defineFlags defines the configuration flags cmd takes on fs.
 func (m *Main) defineFlags(cmd *cli.Command, fs *flag.FlagSet) {
-	fs.StringVar(&m.Config.DataDir, "data", m.Config.DataDir, "data `folder`")
-	fs.StringVar(&m.Config.DB, "db", "", "database `URL` (empty: SQLite in the data folder)")
-	fs.StringVar(&m.Config.LogFormat, "log-format", m.Config.LogFormat, "log format: text or json")
-	fs.TextVar(&m.Config.LogLevel, "log-level", m.Config.LogLevel, "log level: debug, info, warn or error")
+	fs.StringVar(&m.Config.DataDir, "data", m.Config.DataDir, m.flagText(cli.MsgFlagData))
+	fs.StringVar(&m.Config.DB, "db", "", m.flagText(cli.MsgFlagDB))
+	fs.StringVar(&m.Config.LogFormat, "log-format", m.Config.LogFormat, m.flagText(cli.MsgFlagLogFormat))
+	fs.TextVar(&m.Config.LogLevel, "log-level", m.Config.LogLevel, m.flagText(cli.MsgFlagLogLevel))
 	if cmd.Config&cli.ConfigAddr != 0 {
-		fs.StringVar(&m.Config.Addr, "addr", DefaultAddr, "`HOST:PORT` to listen on")
+		fs.StringVar(&m.Config.Addr, "addr", DefaultAddr, m.flagText(cli.MsgFlagAddr))
 	}
 	if cmd.Config&cli.ConfigMail != 0 {
-		fs.StringVar(&m.Config.MailConfig, "mail-config", "", "mail configuration `FILE` (IMAP mailboxes, SMTP server); see docs/mail.md")
+		fs.StringVar(&m.Config.MailConfig, "mail-config", "", m.flagText(cli.MsgFlagMailConfig))
 	}
 }
+
+// flagText is the description of a flag in the command line's language.
+func (m *Main) flagText(t *cli.Text) string { return t.In(m.app.Lang) }
 
 // envVars maps flags to their environment variables.
 var envVars = map[string]string{

@@ -380,6 +380,34 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
+// TestDutchHelp: with KLACHTDESK_LANG=nl the usage and the flags cmd
+// defines are Dutch.
+func TestDutchHelp(t *testing.T) {
+	nl := map[string]string{"KLACHTDESK_LANG": "nl"}
+	r := run(t, nl, "", "-h")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "Gebruik: klachtdesk OPDRACHT") || !strings.Contains(r.stdout, "Elke opdracht kent deze opties") {
+		t.Errorf("Dutch -h: %+v", r)
+	}
+	r = run(t, nl, "", "complaint", "add", "-h")
+	for _, want := range []string{"Registreert een schriftelijke klacht", "-data map\n    \tdatamap (standaard", "-db URL\n    \tdatabase-URL (leeg: SQLite in de datamap)",
+		"logniveau: debug, info, warn of error", "-name naam\n    \tnaam van de klager", "Omgeving: KLACHTDESK_DATA"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("Dutch complaint add -h lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for _, english := range []string{"Usage:", "Flags:", "Environment:", "(default", "data folder", "log level", "complainant's", "Registers a written complaint"} {
+		if strings.Contains(r.stdout, english) {
+			t.Errorf("Dutch complaint add -h has %q", english)
+		}
+	}
+	r = run(t, nl, "", "serve", "-h")
+	for _, want := range []string{"-addr HOST:PORT\n    \tHOST:PORT waarop de server luistert", "-mail-config FILE\n    \tFILE met de e-mailconfiguratie"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("Dutch serve -h lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
 // showJSON is what "show --json" prints.
 type showJSON struct {
 	Complaint   klachtdesk.Complaint           `json:"complaint"`
