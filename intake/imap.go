@@ -469,17 +469,27 @@ func (s *IMAPSource) connect(ctx context.Context) error {
 	return nil
 }
 
-// Sync takes every mail in the folder not taken before and returns how many
-// it handed to the store.
-func (s *IMAPSource) Sync(ctx context.Context) (int, error) {
+// open checks the mailbox's configuration and connects, for one command
+// run (Sync, Reconcile); stop ends the watch that closes the connection
+// when ctx ends.
+func (s *IMAPSource) open(ctx context.Context) (stop func() bool, err error) {
 	if err := s.Mailbox.Check(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	s.defaults()
 	if err := s.connect(ctx); err != nil {
+		return nil, err
+	}
+	return s.closeOnDone(ctx), nil
+}
+
+// Sync takes every mail in the folder not taken before and returns how many
+// it handed to the store.
+func (s *IMAPSource) Sync(ctx context.Context) (int, error) {
+	stop, err := s.open(ctx)
+	if err != nil {
 		return 0, err
 	}
-	stop := s.closeOnDone(ctx)
 	defer stop()
 	n, err := s.sync(ctx)
 	if err == nil {
@@ -928,14 +938,10 @@ func (s *IMAPSource) wait(ctx context.Context) error {
 // quarantine folder are not read. Returns how many mails it took; each is
 // reported.
 func (s *IMAPSource) Reconcile(ctx context.Context) (int, error) {
-	if err := s.Mailbox.Check(); err != nil {
+	stop, err := s.open(ctx)
+	if err != nil {
 		return 0, err
 	}
-	s.defaults()
-	if err := s.connect(ctx); err != nil {
-		return 0, err
-	}
-	stop := s.closeOnDone(ctx)
 	defer stop()
 	mb := &s.Mailbox
 	canMove, err := s.canMove()
