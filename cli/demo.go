@@ -10,10 +10,6 @@ import (
 	"github.com/klachtdesk/klachtdesk"
 )
 
-// DemoMaxCount bounds demo's --count: the demo is for trying Klachtdesk
-// out, not a load test.
-const DemoMaxCount = 5000
-
 // DemoResult is what the demo generator made, as demo prints it.
 type DemoResult struct {
 	Complaints   int
@@ -27,11 +23,17 @@ type DemoResult struct {
 	Password  string
 }
 
-// Demo fills an empty store with count realistic complaints from seed,
+// Demo fills an empty store with count (1 to its MaxCount) realistic
+// complaints from seed,
 // creating the first administrator (through atStart, in the generator's
 // simulated time) and staff users with password. cmd/klachtdesk builds it
 // from internal/demo and the store.
-type Demo func(ctx context.Context, count int, seed uint64, password string, atStart func(context.Context) error) (*DemoResult, error)
+type Demo struct {
+	// MaxCount bounds --count: the demo is for trying Klachtdesk out, not
+	// a load test.
+	MaxCount int
+	Generate func(ctx context.Context, count int, seed uint64, password string, atStart func(context.Context) error) (*DemoResult, error)
+}
 
 func (a *App) demoCommand() *Command {
 	return &Command{
@@ -50,15 +52,15 @@ func (a *App) demoCommand() *Command {
 // runDemo checks the store is empty (to name the data folder when it
 // refuses), runs the generator and prints what it made.
 func (a *App) runDemo(ctx context.Context) error {
-	if a.opts.count < 1 || a.opts.count > DemoMaxCount {
-		return a.Usagef(mDemoCount, DemoMaxCount, a.opts.count)
+	if a.opts.count < 1 || a.opts.count > a.Demo.MaxCount {
+		return a.Usagef(mDemoCount, a.Demo.MaxCount, a.opts.count)
 	}
 	if _, total, err := a.ComplaintService.FindComplaints(ctx, klachtdesk.ComplaintFilter{Limit: 1}); err != nil {
 		return a.Errorf(mCountComplaints, err)
 	} else if total > 0 {
 		return a.Errorf(mDemoNotEmpty, a.DataDir, total)
 	}
-	res, err := a.Demo(ctx, a.opts.count, a.opts.seed, GeneratePassword(20), func(ctx context.Context) error {
+	res, err := a.Demo.Generate(ctx, a.opts.count, a.opts.seed, GeneratePassword(20), func(ctx context.Context) error {
 		// Demo users would make the first serve skip creating the
 		// administrator; create it now, as serve would have.
 		return a.BootstrapAdmin(ctx, "", a.DataDir)

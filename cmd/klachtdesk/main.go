@@ -30,6 +30,7 @@ import (
 
 	"github.com/klachtdesk/klachtdesk/cli"
 	"github.com/klachtdesk/klachtdesk/intake"
+	"github.com/klachtdesk/klachtdesk/internal/demo"
 	"github.com/klachtdesk/klachtdesk/letter"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 	"github.com/klachtdesk/klachtdesk/web"
@@ -309,7 +310,7 @@ func (m *Main) wireApp() {
 	a := m.app
 	a.Stdin, a.Stdout, a.Stderr = m.Stdin, m.Stdout, m.Stderr
 	a.Logger = m.Logger
-	a.Server, a.Mail, a.Demo = server{m}, mailer{m}, m.runDemo
+	a.Server, a.Mail, a.Demo = server{m}, mailer{m}, cli.Demo{MaxCount: demo.MaxCount, Generate: m.runDemo}
 	a.DataDir = m.Config.DataDir
 	if m.DB == nil {
 		return
