@@ -57,3 +57,18 @@ type HealthService interface {
 	// taken by outcome.
 	StoreStatus(ctx context.Context) (*StoreStatus, error)
 }
+
+// Kinds of failure of the store itself (EUNAVAILABLE), as the store
+// classifies them and the store-error metric counts them (the values of
+// klachtdesk_store_errors_total's "kind" label; a kind outside this list
+// counts as StoreFailureOther, so that the label keeps a handful of values).
+const (
+	StoreFailureDiskFull   = "disk_full"  // no space left (SQLITE_FULL, ENOSPC)
+	StoreFailureReadOnly   = "read_only"  // read-only file, folder or database (SQLITE_READONLY, EROFS, EACCES)
+	StoreFailureIO         = "io"         // I/O error (SQLITE_IOERR, EIO)
+	StoreFailureBusy       = "busy"       // locked past the busy timeout (SQLITE_BUSY, SQLITE_LOCKED)
+	StoreFailureCorrupt    = "corrupt"    // damaged file or missing blob (SQLITE_CORRUPT, SQLITE_NOTADB)
+	StoreFailureConnection = "connection" // connection to the database server lost
+	StoreFailureTimeout    = "timeout"    // no answer within the caller's deadline
+	StoreFailureOther      = "other"      // any other failure of the store itself
+)

@@ -158,7 +158,7 @@ func (d dialect) unavailable(err error) error {
 }
 
 // storeFailure is unavailable, also returning first the kind of the failure as the
-// store-error metric names it (disk_full, read_only, io, busy, other); ""
+// store-error metric counts it (klachtdesk.StoreFailure…); ""
 // when err is no failure of the store itself or was classified before.
 func (d dialect) storeFailure(err error) (kind string, out error) {
 	if err == nil || klachtdesk.ErrorCode(err) == klachtdesk.EUNAVAILABLE {
@@ -171,26 +171,26 @@ func (d dialect) storeFailure(err error) (kind string, out error) {
 	case errors.As(err, &se):
 		switch se.Code() & 0xff { // the primary code of an extended one
 		case sqlite3.SQLITE_FULL:
-			why, kind = "the disk is full", "disk_full"
+			why, kind = "the disk is full", klachtdesk.StoreFailureDiskFull
 		case sqlite3.SQLITE_READONLY:
-			why, kind = "the database is read-only", "read_only"
+			why, kind = "the database is read-only", klachtdesk.StoreFailureReadOnly
 		case sqlite3.SQLITE_IOERR:
-			why, kind = "an I/O error", "io"
+			why, kind = "an I/O error", klachtdesk.StoreFailureIO
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			why, kind = "the database is locked by another process", "busy"
+			why, kind = "the database is locked by another process", klachtdesk.StoreFailureBusy
 		case sqlite3.SQLITE_CANTOPEN:
-			why, kind = "the database file cannot be opened", "other"
+			why, kind = "the database file cannot be opened", klachtdesk.StoreFailureOther
 		case sqlite3.SQLITE_NOMEM:
-			why, kind = "out of memory", "other"
+			why, kind = "out of memory", klachtdesk.StoreFailureOther
 		}
 	case errors.As(err, &errno):
 		switch errno {
 		case syscall.ENOSPC, syscall.EDQUOT:
-			why, kind = "the disk is full", "disk_full"
+			why, kind = "the disk is full", klachtdesk.StoreFailureDiskFull
 		case syscall.EROFS:
-			why, kind = "the file system is read-only", "read_only"
+			why, kind = "the file system is read-only", klachtdesk.StoreFailureReadOnly
 		case syscall.EIO:
-			why, kind = "an I/O error", "io"
+			why, kind = "an I/O error", klachtdesk.StoreFailureIO
 		}
 	}
 	if why == "" {

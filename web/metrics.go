@@ -12,25 +12,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Kinds of store errors, the values of klachtdesk_store_errors_total's
-// "kind" label. A kind outside this list is counted as StoreErrorOther, so
-// that the label keeps a handful of values.
-const (
-	StoreErrorDiskFull   = "disk_full"  // no space left (SQLITE_FULL, ENOSPC)
-	StoreErrorReadOnly   = "read_only"  // read-only file, folder or database (SQLITE_READONLY, EROFS, EACCES)
-	StoreErrorIO         = "io"         // I/O error (SQLITE_IOERR, EIO)
-	StoreErrorBusy       = "busy"       // locked past the busy timeout (SQLITE_BUSY, SQLITE_LOCKED)
-	StoreErrorCorrupt    = "corrupt"    // damaged file or missing blob (SQLITE_CORRUPT, SQLITE_NOTADB)
-	StoreErrorConnection = "connection" // connection to the database server lost
-	StoreErrorTimeout    = "timeout"    // no answer within the caller's deadline
-	StoreErrorOther      = "other"      // any other failure of the store itself
-)
-
 // storeErrorKinds are the kinds above, each exported from the start (at 0)
 // so that increase() and rate() see the first error.
 var storeErrorKinds = []string{
-	StoreErrorDiskFull, StoreErrorReadOnly, StoreErrorIO, StoreErrorBusy,
-	StoreErrorCorrupt, StoreErrorConnection, StoreErrorTimeout, StoreErrorOther,
+	klachtdesk.StoreFailureDiskFull, klachtdesk.StoreFailureReadOnly, klachtdesk.StoreFailureIO, klachtdesk.StoreFailureBusy,
+	klachtdesk.StoreFailureCorrupt, klachtdesk.StoreFailureConnection, klachtdesk.StoreFailureTimeout, klachtdesk.StoreFailureOther,
 }
 
 // outcomes are the intake outcomes klachtdesk_mails_taken always reports,
@@ -44,14 +30,14 @@ var outcomes = []klachtdesk.Outcome{
 // StoreError counts one failure of the store itself (disk full, read-only,
 // I/O error, busy, connection lost) in klachtdesk_store_errors_total under
 // kind, one of the StoreError* constants; another kind counts as
-// StoreErrorOther. It is the hook for the parts of the program that meet
+// klachtdesk.StoreFailureOther. It is the hook for the parts of the program that meet
 // such failures away from HTTP (intake, the outbox worker, the store's own
 // error classification), which cmd/klachtdesk wires to it; failures the
 // server meets itself (readiness, metrics) are counted without it. Safe for
 // concurrent use.
 func (s *Server) StoreError(kind string) {
 	if !slices.Contains(storeErrorKinds, kind) {
-		kind = StoreErrorOther
+		kind = klachtdesk.StoreFailureOther
 	}
 	s.storeErrors.WithLabelValues(kind).Inc()
 }
@@ -66,15 +52,15 @@ func (s *Server) storeFailed(err error) { s.StoreError(storeErrorKind(err)) }
 func storeErrorKind(err error) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return StoreErrorTimeout
+		return klachtdesk.StoreFailureTimeout
 	case errors.Is(err, syscall.ENOSPC):
-		return StoreErrorDiskFull
+		return klachtdesk.StoreFailureDiskFull
 	case errors.Is(err, syscall.EROFS), errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
-		return StoreErrorReadOnly
+		return klachtdesk.StoreFailureReadOnly
 	case errors.Is(err, syscall.EIO):
-		return StoreErrorIO
+		return klachtdesk.StoreFailureIO
 	default:
-		return StoreErrorOther
+		return klachtdesk.StoreFailureOther
 	}
 }
 

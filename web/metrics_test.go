@@ -195,9 +195,9 @@ func TestMetricsStorePanics(t *testing.T) {
 
 func TestStoreError(t *testing.T) {
 	s := server(store(nil, 0))
-	s.StoreError(web.StoreErrorDiskFull)
-	s.StoreError(web.StoreErrorDiskFull)
-	s.StoreError(web.StoreErrorBusy)
+	s.StoreError(klachtdesk.StoreFailureDiskFull)
+	s.StoreError(klachtdesk.StoreFailureDiskFull)
+	s.StoreError(klachtdesk.StoreFailureBusy)
 	s.StoreError("made up by a caller") // kept out of the label's values
 	got := scrape(t, s)
 	wantSamples(t, got, map[string]float64{
