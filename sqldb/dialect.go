@@ -114,6 +114,17 @@ func (d dialect) lockRows() string {
 	return ""
 }
 
+// skipLocked is the locking hint of a SELECT that claims work rows (the
+// outbox), aliased o: rows another transaction holds are passed over instead
+// of waited for, so that two instances never claim the same row. SQLite needs
+// none: one writer at a time.
+func (d dialect) skipLocked() string {
+	if d == dialectPostgres {
+		return " FOR UPDATE OF o SKIP LOCKED"
+	}
+	return ""
+}
+
 // constraint is the kind of integrity constraint an error reports.
 type constraint int
 
