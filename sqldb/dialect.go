@@ -236,6 +236,15 @@ func (d dialect) storeFailure(err error) (kind string, out error) {
 	return kind, fmt.Errorf("%w: %w", klachtdesk.Errorf(klachtdesk.EUNAVAILABLE, "the store cannot write now (%s); try again later", why), err)
 }
 
+// retryable reports whether err ended a transaction that may simply be run
+// again: on PostgreSQL a serialization failure or a deadlock, both of which
+// roll the transaction back (retryTx). SQLite has neither: one writer at a
+// time, and a busy database waits in busy_timeout.
+func (d dialect) retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == pgSerializationFailure || pe.Code == pgDeadlockDetected)
+}
+
 // SQLSTATEs the store reacts to by name.
 const (
 	pgUniqueViolation      = "23505"

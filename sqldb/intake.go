@@ -92,7 +92,7 @@ func (s *IntakeService) TakeMails(ctx context.Context, in []klachtdesk.IncomingM
 	// the intake log row fail on its fingerprint once the other commits:
 	// run again, the mail is a duplicate.
 	unique := func(err error) bool { return s.db.dialect.classify(err) == constraintUnique }
-	return retryTx(ctx, unique, func() ([]*klachtdesk.IntakeResult, error) { return s.takeMails(ctx, u, in) })
+	return retryTx(ctx, s.db, unique, func() ([]*klachtdesk.IntakeResult, error) { return s.takeMails(ctx, u, in) })
 }
 
 // takeMails is one attempt of TakeMails: one transaction.
@@ -689,7 +689,7 @@ func (s *IntakeService) SetMailboxState(ctx context.Context, mailbox string, uid
 	if _, err := writer(ctx); err != nil {
 		return err
 	}
-	_, err := retryTx(ctx, nil, func() (struct{}, error) {
+	_, err := retryTx(ctx, s.db, nil, func() (struct{}, error) {
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
 			return struct{}{}, err

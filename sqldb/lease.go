@@ -42,7 +42,7 @@ func (s *IntakeService) LeaseMailbox(ctx context.Context, mailbox, holder string
 		holder string
 		held   bool
 	}
-	l, err := retryTx(ctx, nil, func() (lease, error) {
+	l, err := retryTx(ctx, s.db, nil, func() (lease, error) {
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
 			return lease{}, err
@@ -73,7 +73,7 @@ func (s *IntakeService) ReleaseMailbox(ctx context.Context, mailbox, holder stri
 	if _, err := writer(ctx); err != nil {
 		return err
 	}
-	_, err := retryTx(ctx, nil, func() (struct{}, error) {
+	_, err := retryTx(ctx, s.db, nil, func() (struct{}, error) {
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
 			return struct{}{}, err

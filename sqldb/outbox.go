@@ -143,7 +143,7 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 	if err != nil {
 		return nil, err
 	}
-	return retryTx(ctx, nil, func() ([]*klachtdesk.OutgoingLetter, error) { return s.claimLetters(ctx, u, limit, lease) })
+	return retryTx(ctx, s.db, nil, func() ([]*klachtdesk.OutgoingLetter, error) { return s.claimLetters(ctx, u, limit, lease) })
 }
 
 // claimLetters is one attempt of ClaimLetters: one transaction. On
@@ -325,7 +325,7 @@ func (s *OutboxService) finish(ctx context.Context, id int64, state klachtdesk.L
 	if err != nil {
 		return err
 	}
-	_, err = retryTx(ctx, nil, func() (struct{}, error) {
+	_, err = retryTx(ctx, s.db, nil, func() (struct{}, error) {
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
 			return struct{}{}, err
@@ -372,7 +372,7 @@ func (s *OutboxService) LetterRetry(ctx context.Context, id int64, reason string
 	if _, err := writer(ctx); err != nil {
 		return err
 	}
-	_, err := retryTx(ctx, nil, func() (struct{}, error) {
+	_, err := retryTx(ctx, s.db, nil, func() (struct{}, error) {
 		tx, err := s.db.BeginTx(ctx, nil)
 		if err != nil {
 			return struct{}{}, err

@@ -44,7 +44,7 @@ func (s *SettingsService) SetSetting(ctx context.Context, key, value string) (kl
 	if err != nil {
 		return klachtdesk.Settings{}, err
 	}
-	return retryTx(ctx, nil, func() (klachtdesk.Settings, error) { return s.setSetting(ctx, u, key, value) })
+	return retryTx(ctx, s.db, nil, func() (klachtdesk.Settings, error) { return s.setSetting(ctx, u, key, value) })
 }
 
 // setSetting is one attempt of SetSetting: one transaction.
