@@ -17,6 +17,7 @@ import (
 
 	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/internal/mailgen"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/internal/testpeer"
 )
 
@@ -142,6 +143,22 @@ func sqliteInstances(t *testing.T) *instancesBackend {
 	return b
 }
 
+// postgresInstances is one fresh PostgreSQL schema shared by two serve
+// processes, each with a data folder of its own, as on two machines.
+func postgresInstances(t *testing.T) *instancesBackend {
+	url := storetest.FreshSchema(t)
+	dirs := []string{filepath.Join(t.TempDir(), "data-0"), filepath.Join(t.TempDir(), "data-1")}
+	b := &instancesBackend{name: "postgres", second: "serve", flags: func(i int) []string { return []string{"--data", dirs[i], "--db", url} }}
+	mustRun(t, "", "migrate", "--data", dirs[0], "--db", url)
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	b.db = db
+	return b
+}
+
 // instancesRun is what one run of two instances did.
 type instancesRun struct {
 	elapsed              time.Duration
@@ -172,9 +189,11 @@ func runInstances(t *testing.T, b *instancesBackend, kill bool) instancesRun {
 
 	// The second instance starts first, so that it takes the mailbox's
 	// lease; the serve after it delivers at least.
-	procs := []*instanceProc{
-		startProc(t, b.second+"-1", append([]string{b.second, "--mail-config", cfg, "--log-format", "json"}, b.flags(1)...)...),
+	second := []string{b.second, "--mail-config", cfg, "--log-format", "json"}
+	if b.second == "serve" {
+		second = append(second, "--addr", "127.0.0.1:0")
 	}
+	procs := []*instanceProc{startProc(t, b.second+"-1", append(second, b.flags(1)...)...)}
 	waitHolder(t, b, procs)
 	procs = append(procs, startProc(t, "serve-0", append([]string{"serve", "--addr", "127.0.0.1:0", "--mail-config", cfg, "--log-format", "json"}, b.flags(0)...)...))
 
@@ -360,6 +379,24 @@ func TestInstances_SQLite(t *testing.T) {
 		t.Run(fmt.Sprintf("kill=%v", kill), func(t *testing.T) {
 			r := runInstances(t, sqliteInstances(t), kill)
 			t.Logf("sqlite, kill %v: %d mails in %s; %d deliveries, %d distinct letters; killed %q",
+				kill, instancesMails, r.elapsed.Round(time.Millisecond), r.deliveries, r.distinct, r.killed)
+		})
+	}
+}
+
+// TestInstances_Postgres: two serve processes on one PostgreSQL database
+// share one mailbox and one outbox; the one polling the mailbox is killed
+// half-way and the other finishes. Runs when KLACHTDESK_TEST_POSTGRES is
+// set; in CI its absence fails the test.
+func TestInstances_Postgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two instances over 1,000 mails")
+	}
+	storetest.ServerURL(t)
+	for _, kill := range []bool{false, true} {
+		t.Run(fmt.Sprintf("kill=%v", kill), func(t *testing.T) {
+			r := runInstances(t, postgresInstances(t), kill)
+			t.Logf("postgres, kill %v: %d mails in %s; %d deliveries, %d distinct letters; killed %q",
 				kill, instancesMails, r.elapsed.Round(time.Millisecond), r.deliveries, r.distinct, r.killed)
 		})
 	}
