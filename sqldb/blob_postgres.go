@@ -38,6 +38,7 @@ const pgBlobsMissing = "database (tables blobs and large_blobs)"
 // dropped with the transaction when the content turns out to be stored
 // already.
 func (s pgBlobs) put(ctx context.Context, r io.Reader) (sum string, size int64, err error) {
+	size = -1 // not known
 	if rs, ok := r.(io.ReadSeeker); ok {
 		start, err := rs.Seek(0, io.SeekCurrent)
 		if err != nil {
@@ -59,13 +60,18 @@ func (s pgBlobs) put(ctx context.Context, r io.Reader) (sum string, size int64, 
 			return "", 0, fmt.Errorf("store blob: %w", err)
 		}
 	}
-	return s.write(ctx, r, sum)
+	return s.write(ctx, r, sum, size)
 }
 
 // write streams r into the database chunk by chunk; want, when not "", is
-// the SHA-256 the content must have.
-func (s pgBlobs) write(ctx context.Context, r io.Reader, want string) (sum string, size int64, err error) {
-	buf := make([]byte, blobChunkSize)
+// the SHA-256 the content must have, and known its size (-1: not known).
+func (s pgBlobs) write(ctx context.Context, r io.Reader, want string, known int64) (sum string, size int64, err error) {
+	bufSize := int64(blobChunkSize)
+	if known >= 0 {
+		// One more than the content, so that reading it whole meets its end.
+		bufSize = min(known+1, bufSize)
+	}
+	buf := make([]byte, bufSize)
 	n, err := io.ReadFull(r, buf)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return "", 0, fmt.Errorf("store blob: %w", err)
