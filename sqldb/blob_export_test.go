@@ -19,15 +19,12 @@ const BlobChunkSize = blobChunkSize
 // InlineBlobMax is the largest content kept in the blobs table.
 const InlineBlobMax = inlineBlobMax
 
-// IsPostgres reports whether db runs on PostgreSQL.
-func IsPostgres(db *DB) bool { return db.dialect == dialectPostgres }
-
 // StoredLarge returns how many large contents the backend holds and in
 // how many pieces: files on SQLite (one each), chunks on PostgreSQL.
 // Files or chunks left behind by an unfinished write count too.
 func StoredLarge(tb testing.TB, db *DB) (contents, pieces int) {
 	tb.Helper()
-	if IsPostgres(db) {
+	if db.IsPostgres() {
 		for _, q := range []struct {
 			n     *int
 			table string
@@ -78,7 +75,7 @@ func RemoveBlob(tb testing.TB, db *DB, sum string) {
 	switch {
 	case inline(tb, db, sum):
 		testExec(tb, db, `DELETE FROM blobs WHERE sha256 = ?`, sum)
-	case IsPostgres(db):
+	case db.IsPostgres():
 		testExec(tb, db, `DELETE FROM large_blob_chunks WHERE sha256 = ?`, sum)
 		testExec(tb, db, `DELETE FROM large_blobs WHERE sha256 = ?`, sum)
 	default:
@@ -110,7 +107,7 @@ func DamageBlob(tb testing.TB, db *DB, sum string) {
 			tb.Fatal(err)
 		}
 		testExec(tb, db, `UPDATE blobs SET data = ? WHERE sha256 = ?`, flip(data), sum)
-	case IsPostgres(db):
+	case db.IsPostgres():
 		var seq int
 		var data []byte
 		if err := db.db.QueryRow(db.dialect.rebind(`SELECT seq, data FROM large_blob_chunks WHERE sha256 = ? ORDER BY seq DESC LIMIT 1`), sum).Scan(&seq, &data); err != nil {

@@ -81,7 +81,7 @@ func TestPutBlob_RoundTrip(t *testing.T) {
 			chunks += 2 * ((size + sqldb.BlobChunkSize - 1) / sqldb.BlobChunkSize)
 		}
 	}
-	if !sqldb.IsPostgres(db) {
+	if !db.IsPostgres() {
 		// The file store keeps every content a reader gives it as a
 		// file, small ones too, and one file each.
 		large, chunks = 2*len(sizes)-1, 2*len(sizes)-1 // the two empty contents are one
@@ -131,7 +131,7 @@ func TestPutBlob_Dedupe(t *testing.T) {
 	}
 	contents, pieces := sqldb.StoredLarge(t, db)
 	wantPieces := 1
-	if sqldb.IsPostgres(db) {
+	if db.IsPostgres() {
 		wantPieces = 3
 	}
 	if contents != 1 || pieces != wantPieces {
@@ -174,7 +174,7 @@ func TestOpenBlob_Missing(t *testing.T) {
 func TestOpenBlob_Damaged(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	if !sqldb.IsPostgres(db) {
+	if !db.IsPostgres() {
 		t.Skip("SQLite serves the blob store's files as they are; TestCheckStore_LargeBlobs covers them")
 	}
 	want := content(11, sqldb.BlobChunkSize+100)
@@ -319,7 +319,7 @@ func TestCheckStore_LargeBlobs(t *testing.T) {
 		t.Errorf("after the restore: %+v, %v", check, err)
 	}
 
-	if sqldb.IsPostgres(db) {
+	if db.IsPostgres() {
 		// A chunk gone from the middle of a content is a changed content.
 		sqldb.DropBlobChunk(t, db, largeSum, 0)
 		if check, err = audit.CheckStore(ctx); err != nil || len(check.Problems) != 1 || check.Problems[0].Missing {
