@@ -94,16 +94,23 @@ func (s pgBlobs) write(ctx context.Context, r io.Reader, want string, known int6
 		// Not a SHA-256 in hex: a temporary key cannot meet a stored one.
 		key = "tmp:" + rand.Text()
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	// A transaction of database/sql, not a Tx: a Tx takes the writers'
+	// lock (postgres.go), which a content streamed from a slow upload
+	// would hold for as long. Contents are not in the audit trail, and
+	// their key keeps concurrent writers of the same one apart.
+	tx, err := s.db.db.BeginTx(ctx, nil)
 	if err != nil {
-		return "", 0, err
+		return "", 0, fmt.Errorf("store blob: %w", err)
 	}
 	defer tx.Rollback()
+	exec := func(query string, args ...any) (sql.Result, error) {
+		return tx.ExecContext(ctx, s.db.dialect.rebind(query), args...)
+	}
 	h := sha256.New()
 	chunks := 0
 	for {
 		h.Write(buf[:n])
-		if _, err := tx.exec(ctx, `INSERT INTO large_blob_chunks (sha256, seq, data) VALUES (?, ?, ?)`, key, chunks, buf[:n]); err != nil {
+		if _, err := exec(`INSERT INTO large_blob_chunks (sha256, seq, data) VALUES (?, ?, ?)`, key, chunks, buf[:n]); err != nil {
 			return "", 0, fmt.Errorf("store blob chunk %d: %w", chunks, err)
 		}
 		chunks++
@@ -126,7 +133,7 @@ func (s pgBlobs) write(ctx context.Context, r io.Reader, want string, known int6
 	}
 	// Taken by another writer of the same content meanwhile, the key
 	// waits for that one's commit and then leaves the content as it is.
-	res, err := tx.exec(ctx, `INSERT INTO large_blobs (sha256, size, chunks) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sum, size, chunks)
+	res, err := exec(`INSERT INTO large_blobs (sha256, size, chunks) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sum, size, chunks)
 	if err != nil {
 		return "", 0, fmt.Errorf("store blob %s: %w", sum, err)
 	}
@@ -136,7 +143,7 @@ func (s pgBlobs) write(ctx context.Context, r io.Reader, want string, known int6
 		return sum, size, nil // stored already: the rollback drops the chunks
 	}
 	if key != sum {
-		if _, err := tx.exec(ctx, `UPDATE large_blob_chunks SET sha256 = ? WHERE sha256 = ?`, sum, key); err != nil {
+		if _, err := exec(`UPDATE large_blob_chunks SET sha256 = ? WHERE sha256 = ?`, sum, key); err != nil {
 			return "", 0, fmt.Errorf("store blob %s: %w", sum, err)
 		}
 	}

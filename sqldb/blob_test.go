@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/sqldb"
@@ -325,5 +326,40 @@ func TestCheckStore_LargeBlobs(t *testing.T) {
 		if check, err = audit.CheckStore(ctx); err != nil || len(check.Problems) != 1 || check.Problems[0].Missing {
 			t.Errorf("without a chunk: %+v, %v; want the content reported changed", check, err)
 		}
+	}
+}
+
+// A content streamed in from a slow source does not hold up the store's
+// other writers: while its put waits for the rest of the content, with
+// its first chunks written, a complaint is registered.
+func TestPutBlob_SlowSourceBlocksNoWriter(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := db.PutBlob(ctx, pr)
+		done <- err
+	}()
+	// The second chunk is taken by the put once the first is written
+	// inside its transaction; the put then waits for more.
+	for seed := range uint64(2) {
+		if _, err := pw.Write(content(30+seed, sqldb.BlobChunkSize)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A deadlock guard only: a writer that is not held up takes
+	// milliseconds.
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := sqldb.NewComplaintService(db).CreateComplaint(wctx, newComplaint(testNow, "jan@example.org")); err != nil {
+		t.Errorf("registering a complaint while a content streams in: %v", err)
+	}
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if contents, _ := sqldb.StoredLarge(t, db); contents != 1 {
+		t.Errorf("%d large contents stored, want 1", contents)
 	}
 }
