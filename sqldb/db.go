@@ -213,10 +213,10 @@ func (db *DB) openPostgres(ctx context.Context) (err error) {
 	}
 	defer unlock()
 	if err := db.migrate(ctx); err != nil {
-		return err
+		return privilegeError(err)
 	}
 	if err := db.addMissingComplaintKeys(ctx); err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return privilegeError(fmt.Errorf("open database: %w", err))
 	}
 	return nil
 }
