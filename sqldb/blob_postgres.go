@@ -89,11 +89,6 @@ func (s pgBlobs) write(ctx context.Context, r io.Reader, want string, known int6
 		return sum, int64(n), nil
 	}
 
-	key := want
-	if key == "" {
-		// Not a SHA-256 in hex: a temporary key cannot meet a stored one.
-		key = "tmp:" + rand.Text()
-	}
 	// A transaction of database/sql, not a Tx: a Tx takes the writers'
 	// lock (postgres.go), which a content streamed from a slow upload
 	// would hold for as long. Contents are not in the audit trail, and
@@ -105,6 +100,32 @@ func (s pgBlobs) write(ctx context.Context, r io.Reader, want string, known int6
 	defer tx.Rollback()
 	exec := func(query string, args ...any) (sql.Result, error) {
 		return tx.ExecContext(ctx, s.db.dialect.rebind(query), args...)
+	}
+	// claim inserts the content's row; false when another writer stored
+	// the content, or is storing it: the row's key then waits for that
+	// one's commit (or rollback, which makes the claim ours).
+	claim := func(sum string, size int64, chunks int) (bool, error) {
+		res, err := exec(`INSERT INTO large_blobs (sha256, size, chunks) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sum, size, chunks)
+		if err != nil {
+			return false, fmt.Errorf("store blob %s: %w", sum, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return false, fmt.Errorf("store blob %s: %w", sum, err)
+		}
+		return n > 0, nil
+	}
+	key := want
+	if key != "" {
+		// Known: claimed first, so that writers of the same content wait
+		// for each other before they write a chunk, instead of meeting
+		// on the chunks' keys.
+		if ok, err := claim(want, known, int((known+blobChunkSize-1)/blobChunkSize)); err != nil || !ok {
+			return want, known, err
+		}
+	} else {
+		// Not a SHA-256 in hex: a temporary key cannot meet a stored one.
+		key = "tmp:" + rand.Text()
 	}
 	h := sha256.New()
 	chunks := 0
@@ -128,21 +149,15 @@ func (s pgBlobs) write(ctx context.Context, r io.Reader, want string, known int6
 		}
 	}
 	sum = hex.EncodeToString(h.Sum(nil))
-	if want != "" && sum != want {
+	if want != "" && (sum != want || size != known) {
 		return "", 0, fmt.Errorf("store blob: the content changed while it was stored")
 	}
-	// Taken by another writer of the same content meanwhile, the key
-	// waits for that one's commit and then leaves the content as it is.
-	res, err := exec(`INSERT INTO large_blobs (sha256, size, chunks) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sum, size, chunks)
-	if err != nil {
-		return "", 0, fmt.Errorf("store blob %s: %w", sum, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return "", 0, fmt.Errorf("store blob %s: %w", sum, err)
-	} else if n == 0 {
-		return sum, size, nil // stored already: the rollback drops the chunks
-	}
 	if key != sum {
+		if ok, err := claim(sum, size, chunks); err != nil {
+			return "", 0, err
+		} else if !ok {
+			return sum, size, nil // stored already: the rollback drops the chunks
+		}
 		if _, err := exec(`UPDATE large_blob_chunks SET sha256 = ? WHERE sha256 = ?`, sum, key); err != nil {
 			return "", 0, fmt.Errorf("store blob %s: %w", sum, err)
 		}
