@@ -14,6 +14,48 @@ import (
 	"path/filepath"
 )
 
+// Contents (raw mails, attachments, scans) are content-addressed by their
+// SHA-256 and stored once. Small ones, up to inlineBlobMax, are rows of the
+// blobs table on both databases, written in the transaction that refers to
+// them. Larger ones live where the backend keeps them: files under
+// DATA_DIR/blobs on SQLite (blobStore), 1 MiB chunks in a table on
+// PostgreSQL (pgBlobs, blob_pg.go), so that instances on several machines
+// share them and one pg_dump is the whole backup. Either way a large
+// content is durable before the transaction that refers to it commits, and
+// neither way holds more than a chunk of it in memory.
+
+// blobBackend keeps the large contents. The rest of sqldb goes through
+// putBlob, putBlobTx, openBlob and checkBlobs, which handle the blobs table
+// and hand the rest to the backend of the dialect (DB.blobBackend).
+type blobBackend interface {
+	// put stores r's content outside any transaction and returns its
+	// SHA-256 (hex) and size; the content is durable when put returns.
+	put(ctx context.Context, r io.Reader) (sum string, size int64, err error)
+	// hasLarge reports whether a large content is stored, seen from tx
+	// (nil: outside any transaction).
+	hasLarge(ctx context.Context, tx *Tx, sum string) (bool, error)
+	// openLarge returns a large content, or an error wrapping
+	// fs.ErrNotExist when it is not stored. Reading may go on after tx
+	// ends.
+	openLarge(ctx context.Context, tx *Tx, sum string) (io.ReadCloser, error)
+	// checkLarge hashes every large content stored, marking each in found
+	// and reporting each whose bytes do not match its SHA-256.
+	checkLarge(ctx context.Context, tx *Tx, found map[string]bool, report func(sum string, missing bool)) error
+}
+
+// blobBackend returns where the large contents of db live.
+func (db *DB) blobBackend() blobBackend {
+	if db.dialect == dialectPostgres {
+		return pgBlobs{db}
+	}
+	return db.blobs
+}
+
+// errBlobMissing is the error of a content that is not stored.
+func errBlobMissing(sum, where string) error {
+	return fmt.Errorf("blob %s is missing from the %s: %w", sum, where, fs.ErrNotExist)
+}
+
 // blobStore keeps file contents content-addressed by SHA-256 under
 // <dir>/ab/cd/<hex>: identical content is stored once, and a file is never
 // changed after it is written. Blobs are written and synced before the
@@ -51,7 +93,7 @@ func (s *blobStore) path(sum string) (string, error) {
 // put stores r's content and returns its SHA-256 (hex) and size. The
 // content is durable when put returns: temp file written and fsynced,
 // renamed into place, and the directory fsynced.
-func (s *blobStore) put(r io.Reader) (sum string, size int64, err error) {
+func (s *blobStore) put(_ context.Context, r io.Reader) (sum string, size int64, err error) {
 	if s.readOnly {
 		return "", 0, ErrReadOnly
 	}
@@ -98,15 +140,24 @@ func (s *blobStore) put(r io.Reader) (sum string, size int64, err error) {
 	return sum, size, nil
 }
 
-// open returns the blob's content.
-func (s *blobStore) open(sum string) (*os.File, error) {
+// hasLarge reports whether the file of the blob exists.
+func (s *blobStore) hasLarge(_ context.Context, _ *Tx, sum string) (bool, error) {
+	p, err := s.path(sum)
+	if err != nil {
+		return false, err
+	}
+	return fileExists(p), nil
+}
+
+// openLarge returns the blob's file.
+func (s *blobStore) openLarge(_ context.Context, _ *Tx, sum string) (io.ReadCloser, error) {
 	p, err := s.path(sum)
 	if err != nil {
 		return nil, err
 	}
 	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("blob %s is missing from the blob store: %w", sum, err)
+		return nil, errBlobMissing(sum, "blob store "+s.dir)
 	} else if err != nil {
 		return nil, fmt.Errorf("open blob %s: %w", sum, err)
 	}
@@ -142,8 +193,56 @@ func syncDir(dir string) error {
 	return nil
 }
 
+// sqlInsertBlob stores a small content in the blobs table, once.
+const sqlInsertBlob = `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
+
+// putBlob stores r's content outside any transaction (attachments given
+// as readers, the large parts of mails before their transaction) and
+// returns its SHA-256 and size; it is durable when putBlob returns.
+func (db *DB) putBlob(ctx context.Context, r io.Reader) (sum string, size int64, err error) {
+	if db.ReadOnly {
+		return "", 0, ErrReadOnly
+	}
+	sum, size, err = db.blobBackend().put(ctx, r)
+	if err != nil {
+		return "", 0, db.unavailable(err)
+	}
+	return sum, size, nil
+}
+
+// PutBlob stores r's content and returns its SHA-256 (hex) and size, for
+// the tools that copy contents between stores (migrate-data); the content
+// is durable when PutBlob returns. A content is stored once, however often
+// it is put.
+func (db *DB) PutBlob(ctx context.Context, r io.Reader) (sum string, size int64, err error) {
+	return db.putBlob(ctx, r)
+}
+
+// putBlobTx stores content in the blobs table inside tx, or, when it is
+// too large for that, checks that the backend already holds it (the
+// caller put it there before the transaction: IntakeService.StoreLarge).
+// It returns the SHA-256.
+func putBlobTx(ctx context.Context, tx *Tx, content []byte) (string, error) {
+	h := sha256.Sum256(content)
+	sum := hex.EncodeToString(h[:])
+	if len(content) > inlineBlobMax {
+		ok, err := tx.db.blobBackend().hasLarge(ctx, tx, sum)
+		if err != nil {
+			return "", fmt.Errorf("look up blob %s: %w", sum, err)
+		}
+		if !ok {
+			return "", fmt.Errorf("blob %s was not stored before the transaction", sum)
+		}
+		return sum, nil
+	}
+	if _, err := tx.exec(ctx, sqlInsertBlob, sum, len(content), content); err != nil {
+		return "", fmt.Errorf("store blob %s: %w", sum, err)
+	}
+	return sum, nil
+}
+
 // openBlob returns a blob's content from the blobs table (small contents,
-// see inlineBlobMax) or the blob store's files.
+// see inlineBlobMax) or the backend. Reading may go on after tx ends.
 func openBlob(ctx context.Context, tx *Tx, sum string) (io.ReadCloser, error) {
 	var data []byte
 	err := tx.queryRow(ctx, `SELECT data FROM blobs WHERE sha256 = ?`, sum).Scan(&data)
@@ -152,11 +251,21 @@ func openBlob(ctx context.Context, tx *Tx, sum string) (io.ReadCloser, error) {
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("open blob %s: %w", sum, err)
 	}
-	return tx.db.blobs.open(sum)
+	return tx.db.blobBackend().openLarge(ctx, tx, sum)
+}
+
+// checkBlobs hashes every stored content, in the blobs table and in the
+// backend, marking each in found and reporting each that does not match
+// its SHA-256 or size.
+func checkBlobs(ctx context.Context, tx *Tx, found map[string]bool, report func(sum string, missing bool)) error {
+	if err := checkBlobRows(ctx, tx, found, report); err != nil {
+		return err
+	}
+	return tx.db.blobBackend().checkLarge(ctx, tx, found, report)
 }
 
 // BlobStored reports whether the content with this SHA-256 is stored, in
-// the database or as a file.
+// the blobs table or by the backend.
 func (db *DB) BlobStored(ctx context.Context, sum string) (bool, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -174,7 +283,8 @@ func (db *DB) BlobStored(ctx context.Context, sum string) (bool, error) {
 }
 
 // OpenBlob returns the content stored under sum (raw mails, scans,
-// attachments). Callers check access first: blobs carry no owner.
+// attachments), or an error wrapping fs.ErrNotExist when it is not stored.
+// Callers check access first: blobs carry no owner.
 func (db *DB) OpenBlob(ctx context.Context, sum string) (io.ReadCloser, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {

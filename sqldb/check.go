@@ -16,7 +16,8 @@ import (
 )
 
 // CheckStore checks what the audit trail does not cover: every blob (the
-// rows of the blobs table and the files of the blob store) against its
+// rows of the blobs table and the large contents of the blob backend:
+// files on SQLite, chunks on PostgreSQL) against its
 // SHA-256, every blob a row refers to for being there, and the database
 // file with SQLite's quick_check. Problems are a report, not an error.
 func (s *AuditService) CheckStore(ctx context.Context) (*klachtdesk.StoreCheck, error) {
@@ -42,10 +43,7 @@ func (s *AuditService) CheckStore(ctx context.Context) (*klachtdesk.StoreCheck, 
 	report := func(sum string, missing bool) {
 		problems[sum] = &klachtdesk.BlobProblem{SHA256: sum, Missing: missing, Uses: uses[sum]}
 	}
-	if err := checkBlobRows(ctx, tx, found, report); err != nil {
-		return nil, err
-	}
-	if err := s.db.blobs.check(ctx, found, report); err != nil {
+	if err := checkBlobs(ctx, tx, found, report); err != nil {
 		return nil, err
 	}
 	check.Blobs = len(found)
@@ -122,10 +120,10 @@ func checkBlobRows(ctx context.Context, tx *Tx, found map[string]bool, report fu
 	return nil
 }
 
-// check hashes every file of the blob store (not its tmp folder, which
-// holds blobs being written). A file whose name is not a SHA-256 is not a
-// blob and is left alone.
-func (s *blobStore) check(ctx context.Context, found map[string]bool, report func(string, bool)) error {
+// checkLarge hashes every file of the blob store (not its tmp folder,
+// which holds blobs being written). A file whose name is not a SHA-256 is
+// not a blob and is left alone.
+func (s *blobStore) checkLarge(ctx context.Context, _ *Tx, found map[string]bool, report func(string, bool)) error {
 	err := filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && path == s.dir {

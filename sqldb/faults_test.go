@@ -384,7 +384,7 @@ func TestAnchors_Loop(t *testing.T) {
 	}
 }
 
-// Every blob a row refers to is checked: a deleted attachment file and a
+// Every blob a row refers to is checked: a deleted attachment and a
 // changed one are named with their complaint, a changed raw mail in the
 // blobs table with its inbound row; put back, the check is clean again.
 func TestCheckStore_Blobs(t *testing.T) {
@@ -412,22 +412,10 @@ func TestCheckStore_Blobs(t *testing.T) {
 		t.Fatalf("sound store: %+v", check)
 	}
 
-	dir := db.DataDir()
-	blobFile := func(content string) string {
-		sum := sha256Hex(content)
-		return filepath.Join(dir, "blobs", sum[0:2], sum[2:4], sum)
-	}
-	pdf, jpg := blobFile("%PDF factuur"), blobFile("JFIF foto")
-	pdfBytes, _ := os.ReadFile(pdf)
-	if err := os.Remove(pdf); err != nil {
-		t.Fatal(err)
-	}
-	jpgBytes, _ := os.ReadFile(jpg)
-	flipped := bytes.Clone(jpgBytes)
-	flipped[2] ^= 1
-	if err := os.WriteFile(jpg, flipped, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// The attachments are files on SQLite, rows on PostgreSQL.
+	pdf, jpg := sha256Hex("%PDF factuur"), sha256Hex("JFIF foto")
+	sqldb.RemoveBlob(t, db, pdf)
+	sqldb.DamageBlob(t, db, jpg)
 	raw := rawDB(t, db)
 	var rawSum string
 	if err := raw.QueryRow(`SELECT raw_sha256 FROM inbound WHERE complaint_id = (SELECT id FROM complaints WHERE reference = ?)`, r.Reference).Scan(&rawSum); err != nil {
@@ -469,8 +457,12 @@ func TestCheckStore_Blobs(t *testing.T) {
 	}
 
 	// Restored from the backup, the store checks clean.
-	os.WriteFile(pdf, pdfBytes, 0o600)
-	os.WriteFile(jpg, jpgBytes, 0o600)
+	sqldb.RemoveBlob(t, db, jpg)
+	for _, b := range []string{"%PDF factuur", "JFIF foto"} {
+		if _, _, err := db.PutBlob(ctx, strings.NewReader(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := raw.Exec(`UPDATE blobs SET data = ? WHERE sha256 = ?`, rawData, rawSum); err != nil {
 		t.Fatal(err)
 	}

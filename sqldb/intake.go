@@ -16,7 +16,7 @@ import (
 )
 
 // inlineBlobMax is the largest content kept in the blobs table; larger
-// contents are files in the blob store.
+// contents go to the blob backend (blob.go).
 const inlineBlobMax = 128 << 10
 
 // IntakeService registers received mail; it implements
@@ -124,21 +124,26 @@ func (s *IntakeService) takeMails(ctx context.Context, u *klachtdesk.User, in []
 	return out, nil
 }
 
-// StoreLarge writes the contents of a mail too large for the database (raw
-// bytes, attachments) to the blob store and syncs them. Intake calls it from
-// its parsing workers, so that these writes run beside the one writer of
-// the database; TakeMails calls it again and finds them stored.
+// StoreLarge writes the contents of a mail too large for the blobs table
+// (raw bytes, attachments) to the blob backend (files on SQLite, chunks on
+// PostgreSQL) and makes them durable. Intake calls it from its parsing
+// workers, so that these writes run beside the one writer of the
+// database; TakeMails calls it again and finds them stored.
 func (s *IntakeService) StoreLarge(it klachtdesk.IncomingMail) error {
+	// The pipeline's hook takes no context; these writes are bounded by
+	// the size of one mail.
+	ctx := context.Background()
+	backend := s.db.blobBackend()
 	for _, b := range append([][]byte{it.Raw}, partContents(it.Mail)...) {
 		if len(b) <= inlineBlobMax {
 			continue
 		}
 		h := sha256.Sum256(b)
-		if p, err := s.db.blobs.path(hex.EncodeToString(h[:])); err == nil && fileExists(p) {
+		if ok, err := backend.hasLarge(ctx, nil, hex.EncodeToString(h[:])); err == nil && ok {
 			continue
 		}
-		if _, _, err := s.db.blobs.put(bytes.NewReader(b)); err != nil {
-			return s.db.unavailable(err)
+		if _, _, err := s.db.putBlob(ctx, bytes.NewReader(b)); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -454,31 +459,6 @@ func insertMessage(ctx context.Context, tx *Tx, m *klachtdesk.Message, atts []*k
 	return appendEvent(ctx, tx, &klachtdesk.Event{
 		ComplaintID: m.ComplaintID, Kind: klachtdesk.EventMessageAdded, ActorID: u.ID, Actor: u.Username, After: after,
 	})
-}
-
-// sqlInsertBlob stores a small content in the blobs table, once.
-const sqlInsertBlob = `INSERT INTO blobs (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`
-
-// putBlobTx stores content in the blobs table inside tx, or, when it is
-// too large for that, checks that the blob store already holds it (the
-// caller put it there before the transaction). It returns the SHA-256.
-func putBlobTx(ctx context.Context, tx *Tx, content []byte) (string, error) {
-	h := sha256.Sum256(content)
-	sum := hex.EncodeToString(h[:])
-	if len(content) > inlineBlobMax {
-		p, err := tx.db.blobs.path(sum)
-		if err != nil {
-			return "", err
-		}
-		if !fileExists(p) {
-			return "", fmt.Errorf("blob %s was not stored before the transaction", sum)
-		}
-		return sum, nil
-	}
-	if _, err := tx.exec(ctx, sqlInsertBlob, sum, len(content), content); err != nil {
-		return "", fmt.Errorf("store blob %s: %w", sum, err)
-	}
-	return sum, nil
 }
 
 // noteAutoSubmitted remembers that addr sent an auto-submitted mail now:

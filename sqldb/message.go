@@ -26,8 +26,8 @@ var _ klachtdesk.MessageService = (*MessageService)(nil)
 func NewMessageService(db *DB) *MessageService { return &MessageService{db: db} }
 
 // AddMessage stores m on the complaint with the given reference, its files in
-// the blob store and a message_added event. The files are written and
-// synced before the transaction starts, which keeps the write lock short; if
+// the blob backend and a message_added event. The files are written and
+// made durable before the transaction starts, which keeps the write lock short; if
 // the transaction then fails they stay behind unreferenced, which is
 // harmless. ECONFLICT when the complaint already has a message with m's
 // Message-ID.
@@ -45,7 +45,7 @@ func (s *MessageService) AddMessage(ctx context.Context, reference string, m *kl
 		if err != nil {
 			return err
 		}
-		if a.SHA256, a.Size, err = s.db.blobs.put(f.Content); err != nil {
+		if a.SHA256, a.Size, err = s.db.putBlob(ctx, f.Content); err != nil {
 			return err
 		}
 		atts[i] = a

@@ -27,11 +27,11 @@ var writableTimeout = 2 * time.Second
 // stays, and costs well under a millisecond (docs/benchmarks.md):
 //
 //   - a DB opened read-only takes no writes;
-//   - the file system of the database and of the blob store has at least
-//     MinFree left (statfs): SQLite reuses the pages of its write-ahead
+//   - the file system of the database and of the blob store (SQLite) has
+//     at least MinFree left (statfs): SQLite reuses the pages of its write-ahead
 //     log, so a write that is rolled back does not find a full disk;
-//   - a block written to a file in the blob store's tmp folder and removed
-//     again: a read-only folder or mount, a full disk, a quota;
+//   - a block written to a file in the blob store's tmp folder (SQLite)
+//     and removed again: a read-only folder or mount, a full disk, a quota;
 //   - the database files are writable by this process (access(2), which
 //     ignores what root may override only on a read-only mount);
 //   - a write statement in a transaction that is rolled back: SQLite
@@ -52,7 +52,13 @@ func (s *HealthService) Writable(ctx context.Context) error {
 	if minFree == 0 {
 		minFree = DefaultMinFree
 	}
-	dirs := []string{db.blobs.dir}
+	// On PostgreSQL the contents live in the database too (blob_postgres.go):
+	// no folder of ours takes writes, and the write statement below
+	// stands for them.
+	var dirs []string
+	if db.dialect == dialectSQLite {
+		dirs = append(dirs, db.blobs.dir)
+	}
 	if db.path != "" && filepath.Dir(db.path) != db.dataDir {
 		dirs = append(dirs, filepath.Dir(db.path))
 	}
@@ -65,11 +71,13 @@ func (s *HealthService) Writable(ctx context.Context) error {
 			return unavailable("disk full: %s left on the file system of %s, less than %s", bytesText(free), dir, bytesText(minFree))
 		}
 	}
-	if err := probeWrite(db.blobs.tmpDir()); err != nil {
-		if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
-			return unavailable("disk full: %v", err)
+	if db.dialect == dialectSQLite {
+		if err := probeWrite(db.blobs.tmpDir()); err != nil {
+			if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+				return unavailable("disk full: %v", err)
+			}
+			return unavailable("read-only folder: %v", err)
 		}
-		return unavailable("read-only folder: %v", err)
 	}
 	if db.path != "" {
 		for _, p := range []string{filepath.Dir(db.path), db.path, db.path + "-wal", db.path + "-shm"} {
