@@ -992,3 +992,62 @@ func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
+
+// CopyOpenError is MigrateData's failure to open its source or its target.
+type CopyOpenError struct {
+	Target bool // the target; else the source
+	Err    error
+}
+
+func (e *CopyOpenError) Error() string { return e.Err.Error() }
+func (e *CopyOpenError) Unwrap() error { return e.Err }
+
+// CopyOpenTarget reports whether the target failed to open (else the
+// source); the command line reads it through an interface.
+func (e *CopyOpenError) CopyOpenTarget() bool { return e.Target }
+
+// MigrateData moves the installation in the SQLite data folder from into
+// the empty database at the URL to (klachtdesk migrate-data): it opens the
+// source read-only and the target migrated to the newest schema, and runs
+// a DataCopy between them. progress is told how far the copy is.
+func MigrateData(ctx context.Context, from, to string, progress func(table string, done, total int64)) (*CopyReport, error) {
+	src := NewDB(from, "")
+	src.ReadOnly = true
+	if err := src.Open(ctx); err != nil {
+		return nil, &CopyOpenError{Err: err}
+	}
+	defer src.Close()
+	dst := NewDB(from, to)
+	if err := dst.Open(ctx); err != nil {
+		return nil, &CopyOpenError{Target: true, Err: err}
+	}
+	defer dst.Close()
+	c := &DataCopy{From: src, To: dst}
+	if progress != nil {
+		c.Progress = func(p CopyProgress) { progress(p.Table, p.Done, p.Total) }
+	}
+	return c.Run(ctx)
+}
+
+// TableCounts returns the tables copied and their rows, in copy order.
+func (r *CopyReport) TableCounts() (names []string, rows []int64) {
+	for _, t := range r.Tables {
+		names, rows = append(names, t.Name), append(rows, t.Rows)
+	}
+	return names, rows
+}
+
+// BlobFileCount returns the number of blob files copied.
+func (r *CopyReport) BlobFileCount() int64 { return r.BlobFiles }
+
+// AuditHead returns the number of events of the target's verified trail
+// and its head, "ID:HASH" ("" for an empty trail).
+func (r *CopyReport) AuditHead() (events int64, anchor string) {
+	if r.Audit == nil || r.Audit.LastID == 0 {
+		return 0, ""
+	}
+	return r.Audit.Events, r.Audit.Anchor()
+}
+
+// WasResumed reports whether the copy went on from an interrupted one.
+func (r *CopyReport) WasResumed() bool { return r.Resumed }
