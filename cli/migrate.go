@@ -137,7 +137,7 @@ func (a *App) runMigrateData(ctx context.Context) error {
 	if err != nil {
 		return a.migrateError(ctx, err)
 	}
-	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, a.Sprintf(mMigrateTableHead))
 	names, counts := res.TableCounts()
 	var rows int64
