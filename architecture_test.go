@@ -28,7 +28,8 @@ import (
 //   - cli imports anything but the root package and the standard library:
 //     it drives the root's interfaces and is tested without a database;
 //   - a package outside web/ imports net/http (or a package under it);
-//   - a package that is no test imports internal/testpeer.
+//   - a package that is no test imports internal/testpeer or
+//     internal/storetest.
 //
 // Decisions, so that the rules stay few:
 //
@@ -43,7 +44,8 @@ import (
 //     way around the adapter rule.
 //   - internal/testpeer stands in for remote servers (IMAP, SMTP, and HTTP
 //     should a test need it) and may import net/http; in exchange only test
-//     files may import it.
+//     files may import it. internal/storetest (the tests' choice of
+//     backend and their PostgreSQL schemas) is for test files only too.
 //   - A package that is in none of these places (a new top-level folder)
 //     fails the test until it is given its place here.
 
@@ -218,8 +220,8 @@ func forbidden(from, layer, path string, rel func(string) (string, bool), top fu
 		why = append(why, "only web/ imports net/http")
 	}
 	to, inModule := rel(path)
-	if inModule && to == "internal/testpeer" && from != "internal/testpeer" {
-		why = append(why, "internal/testpeer is for test files only")
+	if inModule && (to == "internal/testpeer" || to == "internal/storetest") && from != to {
+		why = append(why, to+" is for test files only")
 	}
 	switch {
 	case from == "":

@@ -19,6 +19,7 @@ import (
 
 	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/intake"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/internal/testpeer"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 )
@@ -493,8 +494,9 @@ func TestIMAPSource_Reconcile(t *testing.T) {
 	d := testpeer.StartDovecot(t)
 	ctx := context.Background()
 	dataDir := t.TempDir()
+	dsn := storetest.DSN(t)
 	open := func() (*sqldb.DB, *sqldb.IntakeService) {
-		db := sqldb.NewDB(dataDir, "")
+		db := sqldb.NewDB(dataDir, dsn)
 		if err := db.Open(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -12,13 +12,14 @@ import (
 
 	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/intake"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/internal/testpeer"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 )
 
 func openStore(t *testing.T) (*sqldb.DB, *sqldb.IntakeService) {
 	t.Helper()
-	db := sqldb.NewDB(t.TempDir(), "")
+	db := sqldb.NewDB(t.TempDir(), storetest.DSN(t))
 	if err := db.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}

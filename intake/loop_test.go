@@ -9,6 +9,7 @@ import (
 
 	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/intake"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/outbox"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 )
@@ -57,7 +58,7 @@ func rawMail(from, subject, messageID, extraHeaders, body string, date time.Time
 // mail.auto_letters_max (3) in any 24 hours.
 func TestLoopProtection_SimulatedWeek(t *testing.T) {
 	clk := &simClock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
-	db := sqldb.NewDB(t.TempDir(), "")
+	db := sqldb.NewDB(t.TempDir(), storetest.DSN(t))
 	db.Now = clk.Now
 	if err := db.Open(context.Background()); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/internal/testpeer"
 	"github.com/klachtdesk/klachtdesk/mailsend"
 	"github.com/klachtdesk/klachtdesk/outbox"
@@ -35,7 +36,7 @@ func (c *clock) Advance(d time.Duration) {
 func setup(t *testing.T, n int) (*sqldb.DB, *clock) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	db := sqldb.NewDB(t.TempDir(), "")
+	db := sqldb.NewDB(t.TempDir(), storetest.DSN(t))
 	db.Now = clk.Now
 	if err := db.Open(context.Background()); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 // the rows intake writes for each new complaint, on the store's schema
 // and on the lean one.
 func TestBareIntake(t *testing.T) {
+	sqliteOnly(t) // the bare path is a SQLite benchmark
 	raws := make([][]byte, 5)
 	for i := range raws {
 		raws[i] = fmt.Appendf(nil, "From: b%d@example.nl\r\nSubject: Klacht %d\r\n\r\nTekst van klacht %d.\r\n", i, i, i)
@@ -39,11 +40,12 @@ func TestBareIntake(t *testing.T) {
 			if err := sqldb.BareIntake(context.Background(), path, tt.rows, raws, "FULL", tt.perTx); err != nil {
 				t.Fatal(err)
 			}
-			raw, err := sql.Open("sqlite", path)
+			db, err := sql.Open("sqlite", path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer raw.Close()
+			defer db.Close()
+			raw := rawConn{db}
 			for table, n := range tt.want {
 				if got := count(t, raw, table); got != n {
 					t.Errorf("%s: %d rows, want %d", table, got, n)

@@ -638,6 +638,7 @@ func (s *ComplaintService) ComplaintEvents(ctx context.Context, reference string
 }
 
 func insertComplaint(ctx context.Context, tx *Tx, c *klachtdesk.Complaint, year, number int) error {
+	c.ReceivedAt = c.ReceivedAt.Truncate(time.Microsecond) // as stored (formatTime)
 	var err error
 	c.ID, err = tx.insert(ctx, complaintSQL.insert, complaintArgs(c, year, number)...)
 	if err != nil {

@@ -33,7 +33,7 @@ func TestComplaintService_CreateComplaint(t *testing.T) {
 		}
 		want := &klachtdesk.Complaint{
 			ID: created.ID, Reference: "KL-2026-000001", State: klachtdesk.StateReceived, Channel: klachtdesk.ChannelEmail,
-			ReceivedAt: n.ReceivedAt, ReceiptDate: klachtdesk.MustParseDate("2026-04-13"), ProcedureVersion: "1",
+			ReceivedAt: n.ReceivedAt.Truncate(time.Microsecond), ReceiptDate: klachtdesk.MustParseDate("2026-04-13"), ProcedureVersion: "1",
 			Language: klachtdesk.LanguageDutch, ComplainantID: created.ComplainantID,
 			Complainant: &klachtdesk.Complainant{
 				ID: created.ComplainantID, Name: "Jan Jansen", Email: "jan@example.org", PostalAddress: "Dorpsstraat 1, Ons Dorp",

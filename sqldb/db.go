@@ -53,6 +53,10 @@ type DB struct {
 	// for the store-error metric. It must not block.
 	StoreError func(kind string)
 
+	// MaxConns, set before Open, bounds the connection pool on
+	// PostgreSQL (DefaultMaxConns when 0). SQLite's pool is unbounded.
+	MaxConns int
+
 	// owner is the held owner lock of an Exclusive DB.
 	owner *os.File
 
@@ -126,7 +130,7 @@ func (db *DB) Name() string {
 // and checks the schema version (see readonly.go).
 func (db *DB) Open(ctx context.Context) (err error) {
 	if db.dialect == dialectPostgres {
-		return errors.New("open database: PostgreSQL support is not built yet; leave the DSN empty to use SQLite in the data directory")
+		return db.openPostgres(ctx)
 	}
 	if db.ReadOnly {
 		return db.openReadOnly(ctx)
@@ -175,6 +179,44 @@ func (db *DB) Open(ctx context.Context) (err error) {
 	}
 	if err := db.addMissingComplaintKeys(ctx); err != nil {
 		return db.damaged(fmt.Errorf("open database: %w", err))
+	}
+	return nil
+}
+
+// openPostgres is Open on PostgreSQL: no data folder is owned (several
+// instances share the database), migrations run under an advisory lock.
+func (db *DB) openPostgres(ctx context.Context) (err error) {
+	if db.db, err = openPostgres(ctx, db.dsn, db.MaxConns, db.ReadOnly); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			db.db.Close()
+			db.db = nil
+		}
+	}()
+	if db.ReadOnly {
+		db.blobs.readOnly = true
+		return db.checkSchema(ctx)
+	}
+	if db.dataDir != "" {
+		if err := checkWritableDir(db.dataDir); err != nil {
+			return err
+		}
+		if err := db.blobs.init(); err != nil {
+			return err
+		}
+	}
+	unlock, err := lockMigrationsPostgres(ctx, db.db)
+	if err != nil {
+		return db.unavailable(err)
+	}
+	defer unlock()
+	if err := db.migrate(ctx); err != nil {
+		return privilegeError(err)
+	}
+	if err := db.addMissingComplaintKeys(ctx); err != nil {
+		return privilegeError(fmt.Errorf("open database: %w", err))
 	}
 	return nil
 }
@@ -297,11 +339,18 @@ func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	if db.ReadOnly && (opts == nil || !opts.ReadOnly) {
 		return nil, ErrReadOnly
 	}
-	tx, err := db.db.BeginTx(ctx, opts)
+	sqlTx, err := db.db.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, db.unavailable(fmt.Errorf("begin transaction: %w", err))
 	}
-	return &Tx{tx: tx, db: db, now: db.Now().UTC(), readOnly: opts != nil && opts.ReadOnly}, nil
+	// Instants are kept to the microsecond, PostgreSQL's precision, on
+	// both databases: an instant reads back as it was written.
+	tx := &Tx{tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), readOnly: opts != nil && opts.ReadOnly}
+	if err := tx.lockWriter(ctx); err != nil {
+		sqlTx.Rollback()
+		return nil, err
+	}
+	return tx, nil
 }
 
 // beginRead starts a read-only transaction: one consistent snapshot.
@@ -335,6 +384,9 @@ const maxPrepared = 256
 // from the pool, which is why the pool has no connection limit.
 func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	db := tx.db
+	if db.dialect == dialectPostgres {
+		return nil, nil // pgx caches prepared statements per connection
+	}
 	s, ok := db.stmts.Load(query)
 	if !ok {
 		if db.nstmts.Load() >= maxPrepared {
@@ -466,8 +518,11 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // time order on every database.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
-// formatTime returns t as stored.
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+// formatTime returns t as stored: to the microsecond, PostgreSQL's
+// precision, on both databases, so that an instant reads back the same
+// from either. (Trail events written before this keep their nanoseconds:
+// rows are never rewritten, and the chain hashes the instant as read.)
+func formatTime(t time.Time) string { return t.UTC().Truncate(time.Microsecond).Format(timeLayout) }
 
 // nullTime returns t as stored, or NULL for the zero time.
 func nullTime(t time.Time) any {
@@ -505,6 +560,10 @@ func boolInt(b bool) int {
 type instantDest struct{ t *time.Time }
 
 func (d instantDest) Scan(v any) error {
+	if t, ok := v.(time.Time); ok { // PostgreSQL's timestamptz
+		*d.t = t.UTC()
+		return nil
+	}
 	s, ok, err := textValue(v)
 	if err != nil || !ok {
 		*d.t = time.Time{}
@@ -522,6 +581,10 @@ func (d instantDest) Scan(v any) error {
 type dateDest struct{ d *klachtdesk.Date }
 
 func (d dateDest) Scan(v any) error {
+	if t, ok := v.(time.Time); ok { // PostgreSQL's date
+		*d.d = klachtdesk.NewDate(t.Year(), t.Month(), t.Day())
+		return nil
+	}
 	s, ok, err := textValue(v)
 	if err != nil || !ok {
 		*d.d = klachtdesk.Date{}

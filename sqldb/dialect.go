@@ -1,12 +1,16 @@
 package sqldb
 
 import (
+	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/klachtdesk/klachtdesk"
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
@@ -126,8 +130,22 @@ const (
 )
 
 // classify returns the constraint err reports, by driver code, never by
-// message text. PostgreSQL will map SQLSTATE 23505, 23503, 23514 and P0001.
+// message text: SQLite's extended result codes, PostgreSQL's SQLSTATE.
 func (d dialect) classify(err error) constraint {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case pgUniqueViolation:
+			return constraintUnique
+		case "23503": // foreign_key_violation
+			return constraintForeignKey
+		case "23514", "23502": // check_violation, not_null_violation
+			return constraintCheck
+		case "P0001": // raise_exception: the append-only trigger
+			return constraintTrigger
+		}
+		return constraintNone
+	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return constraintNone
@@ -166,8 +184,16 @@ func (d dialect) storeFailure(err error) (kind string, out error) {
 	}
 	why := ""
 	var se *sqlite.Error
+	var pe *pgconn.PgError
 	var errno syscall.Errno
+	var ne net.Error
 	switch {
+	case errors.As(err, &pe):
+		why, kind = postgresFailure(pe.Code)
+	case d == dialectPostgres && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) &&
+		(errors.Is(err, driver.ErrBadConn) || errors.As(err, &ne)):
+		// The connection to the server broke or could not be made.
+		why, kind = "the database server cannot be reached", klachtdesk.StoreFailureConnection
 	case errors.As(err, &se):
 		switch se.Code() & 0xff { // the primary code of an extended one
 		case sqlite3.SQLITE_FULL:
@@ -197,4 +223,39 @@ func (d dialect) storeFailure(err error) (kind string, out error) {
 		return "", err
 	}
 	return kind, fmt.Errorf("%w: %w", klachtdesk.Errorf(klachtdesk.EUNAVAILABLE, "the store cannot write now (%s); try again later", why), err)
+}
+
+// SQLSTATEs the store reacts to by name.
+const (
+	pgUniqueViolation      = "23505"
+	pgSerializationFailure = "40001"
+	pgDeadlockDetected     = "40P01"
+)
+
+// postgresFailure names a PostgreSQL error that is a failure of the
+// database itself rather than of the request, by SQLSTATE class and code:
+// the disk full, the server read-only (a standby) or shutting down, the
+// connection lost, a lock not granted in time. Serialization failures and
+// deadlocks count as busy: the work can simply be tried again (the intake
+// and outbox loops do so on EUNAVAILABLE). "" for any other error.
+func postgresFailure(code string) (why, kind string) {
+	switch {
+	case code == "53100": // disk_full
+		return "the disk is full", klachtdesk.StoreFailureDiskFull
+	case code == "53200": // out_of_memory
+		return "out of memory", klachtdesk.StoreFailureOther
+	case code == "53300": // too_many_connections
+		return "the server has no connection left", klachtdesk.StoreFailureBusy
+	case code == "25006": // read_only_sql_transaction
+		return "the database is read-only", klachtdesk.StoreFailureReadOnly
+	case code == "58030": // io_error
+		return "an I/O error", klachtdesk.StoreFailureIO
+	case code == pgSerializationFailure, code == pgDeadlockDetected, code == "55P03": // lock_not_available
+		return "another transaction holds what this one needs", klachtdesk.StoreFailureBusy
+	case strings.HasPrefix(code, "08"): // connection_exception
+		return "the connection to the database server failed", klachtdesk.StoreFailureConnection
+	case strings.HasPrefix(code, "57P"): // admin_shutdown, crash_shutdown, cannot_connect_now
+		return "the database server is shutting down or starting", klachtdesk.StoreFailureConnection
+	}
+	return "", ""
 }

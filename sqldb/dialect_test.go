@@ -133,3 +133,30 @@ func TestDBName(t *testing.T) {
 		t.Errorf("PostgreSQL Name() = %q, want the scheme alone", got)
 	}
 }
+
+func TestCheckPostgresVersion(t *testing.T) {
+	for num, want := range map[int]string{
+		90624:  "the server runs PostgreSQL 9.6.24 and Klachtdesk needs 13 or newer",
+		120022: "the server runs PostgreSQL 12.22 and Klachtdesk needs 13 or newer",
+		130000: "",
+		150019: "",
+	} {
+		err := checkPostgresVersion(num)
+		if (err == nil) != (want == "") || (err != nil && err.Error() != want) {
+			t.Errorf("checkPostgresVersion(%d) = %v, want %q", num, err, want)
+		}
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://kd:geheim@db.example.nl:5432/kd?sslmode=require": "postgres://kd:***@db.example.nl:5432/kd?sslmode=require",
+		"postgres://kd@db.example.nl/kd":                             "postgres://kd@db.example.nl/kd",
+		"postgresql://db.example.nl/kd":                              "postgresql://db.example.nl/kd",
+		"not a url":                                                  "(not a URL)",
+	} {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

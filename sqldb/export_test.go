@@ -38,3 +38,12 @@ func SetWritableTimeout(tb testing.TB, d time.Duration) {
 	writableTimeout = d
 	tb.Cleanup(func() { writableTimeout = old })
 }
+
+// DSN returns the DSN the DB was made with ("" for the default SQLite file).
+func (db *DB) DSN() string { return db.dsn }
+
+// IsPostgres reports whether db runs on PostgreSQL.
+func (db *DB) IsPostgres() bool { return db.dialect == dialectPostgres }
+
+// DataDir returns the data folder the DB was made with.
+func (db *DB) DataDir() string { return db.dataDir }

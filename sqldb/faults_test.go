@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 )
 
@@ -37,6 +38,7 @@ func openAt(t *testing.T, dir string, exclusive bool) (*sqldb.DB, error) {
 // once, naming the owner; a process that does not own it (import) works
 // beside the owner; once the owner closes, another may own the folder.
 func TestOpen_OwnerLock(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	owner, err := openAt(t, dir, true)
 	if err != nil {
@@ -78,11 +80,12 @@ func TestOpen_OwnerLock(t *testing.T) {
 func TestOpen_MigrationsSerialised(t *testing.T) {
 	for run := range 5 {
 		dir := filepath.Join(t.TempDir(), fmt.Sprint("data", run))
+		dsn := storetest.DSN(t) // a fresh schema on PostgreSQL
 		var wg sync.WaitGroup
 		errs := make(chan error, 6)
 		for range 6 {
 			wg.Go(func() {
-				db := sqldb.NewDB(dir, "")
+				db := sqldb.NewDB(dir, dsn)
 				if err := db.Open(context.Background()); err != nil {
 					errs <- err
 					return
@@ -129,6 +132,7 @@ func copyFile(t *testing.T, src, dst string) {
 // write, without a byte of it changed; audit verify's quick_check names
 // the damage; restoring the backup brings everything back.
 func TestOpen_RefusesDamagedDatabase(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	db, err := openAt(t, dir, false)
 	if err != nil {
@@ -186,6 +190,7 @@ func TestOpen_RefusesDamagedDatabase(t *testing.T) {
 // Above the size for a full quick_check at every start, the cheap check
 // still finds a damaged schema page.
 func TestOpen_CheapCheck(t *testing.T) {
+	sqliteOnly(t)
 	sqldb.SetFullCheckMaxSize(t, 0)
 	dir := t.TempDir()
 	db, err := openAt(t, dir, false)
@@ -307,7 +312,7 @@ func TestAnchors_RewrittenAndTornLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := filepath.Join(filepath.Dir(db.Path()), klachtdesk.AnchorLogName)
+	log := filepath.Join(db.DataDir(), klachtdesk.AnchorLogName)
 	f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -360,7 +365,7 @@ func TestAnchors_Loop(t *testing.T) {
 		defer close(done)
 		sqldb.NewAuditService(db).RunAnchors(ctx, time.Millisecond, slogTo(&logged))
 	}()
-	log := filepath.Join(filepath.Dir(db.Path()), klachtdesk.AnchorLogName)
+	log := filepath.Join(db.DataDir(), klachtdesk.AnchorLogName)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		b, _ := os.ReadFile(log)
@@ -407,7 +412,7 @@ func TestCheckStore_Blobs(t *testing.T) {
 		t.Fatalf("sound store: %+v", check)
 	}
 
-	dir := filepath.Dir(db.Path())
+	dir := db.DataDir()
 	blobFile := func(content string) string {
 		sum := sha256Hex(content)
 		return filepath.Join(dir, "blobs", sum[0:2], sum[2:4], sum)

@@ -83,7 +83,7 @@ func TestMessageService(t *testing.T) {
 
 	// Identical content is stored once, under blobs/ab/cd/<sha256>.
 	var blobs []string
-	root := filepath.Join(filepath.Dir(db.Path()), "blobs")
+	root := filepath.Join(db.DataDir(), "blobs")
 	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			rel, _ := filepath.Rel(root, path)

@@ -152,11 +152,15 @@ func (db *DB) openReadOnly(ctx context.Context) (err error) {
 // would fail on missing columns instead of saying why.
 func (db *DB) checkSchema(ctx context.Context) error {
 	var n int
-	if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`).Scan(&n); err != nil {
-		return fmt.Errorf("open database %s read-only: %w", db.path, err)
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`
+	if db.dialect == dialectPostgres {
+		q = `SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'goose_db_version'`
+	}
+	if err := db.db.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return fmt.Errorf("open database %s read-only: %w", db.Name(), err)
 	}
 	if n == 0 {
-		return fmt.Errorf("open database %s read-only: it has no schema version (not a Klachtdesk database, or never migrated): run 'klachtdesk migrate' where it may be written", db.path)
+		return fmt.Errorf("open database %s read-only: it has no schema version (not a Klachtdesk database, or never migrated): run 'klachtdesk migrate' where it may be written", db.Name())
 	}
 	fsys, err := fs.Sub(migrationsFS, "migrations/"+db.dialect.String())
 	if err != nil {
@@ -169,11 +173,11 @@ func (db *DB) checkSchema(ctx context.Context) error {
 	}
 	current, target, err := p.GetVersions(ctx)
 	if err != nil {
-		return fmt.Errorf("schema version of %s: %w", db.path, err)
+		return fmt.Errorf("schema version of %s: %w", db.Name(), err)
 	}
 	if current < target {
 		return fmt.Errorf("database %s is at schema version %d and this klachtdesk needs %d: run 'klachtdesk migrate' where it may be written, then read it again",
-			db.path, current, target)
+			db.Name(), current, target)
 	}
 	db.goose = p
 	return nil

@@ -125,6 +125,7 @@ func openReadOnly(t *testing.T, dir string) *sqldb.DB {
 // work, every write is refused with ErrReadOnly, and afterwards not one
 // byte, file or folder has changed: no -wal or -shm file, no migration.
 func TestDB_ReadOnly_FrozenFolder(t *testing.T) {
+	sqliteOnly(t)
 	dir := dataFolderWithComplaints(t, 3)
 	freeze(t, dir)
 	before := snapshot(t, dir)
@@ -182,9 +183,11 @@ func TestDB_ReadOnly_BesideWriter(t *testing.T) {
 	w := MustOpenDB(t)
 	ctx := context.Background()
 	mustCreateComplaint(t, w, newComplaint(testNow.Add(-time.Hour), "a@example.org"))
-	dir := filepath.Dir(w.Path())
-
-	r := openReadOnly(t, dir)
+	r := sqldb.NewDB(w.DataDir(), w.DSN())
+	r.ReadOnly = true
+	if err := r.Open(ctx); err != nil {
+		t.Fatalf("open read-only: %v", err)
+	}
 	defer r.Close()
 	count := func() int {
 		t.Helper()
@@ -209,6 +212,7 @@ func TestDB_ReadOnly_BesideWriter(t *testing.T) {
 // TestDB_ReadOnly_Refusals: a read-only open creates nothing that is
 // missing and says why it cannot read.
 func TestDB_ReadOnly_Refusals(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	t.Run("no data folder", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "missing")

@@ -20,7 +20,7 @@ import (
 
 // rawTrail returns the before and after columns of the stored events of a
 // complaint (or of all events for complaint 0), read behind the store's back.
-func rawTrail(tb testing.TB, raw *sql.DB, complaintID int64) string {
+func rawTrail(tb testing.TB, raw rawConn, complaintID int64) string {
 	tb.Helper()
 	rows, err := raw.Query(`SELECT before, after FROM events WHERE ? = 0 OR complaint_id = ? ORDER BY id`, complaintID, complaintID)
 	if err != nil {
@@ -52,7 +52,7 @@ func openedTrail(tb testing.TB, events []*klachtdesk.Event) string {
 }
 
 // hasKey reports whether the complaint still has its key.
-func hasKey(tb testing.TB, raw *sql.DB, complaintID int64) bool {
+func hasKey(tb testing.TB, raw rawConn, complaintID int64) bool {
 	tb.Helper()
 	var n int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM complaint_keys WHERE complaint_id = ?`, complaintID).Scan(&n); err != nil {
@@ -296,7 +296,7 @@ func TestAnonymise_ComplainantWithAnotherComplaint(t *testing.T) {
 
 // rewriteEvent changes the stored after of event id with f, behind the
 // store's back.
-func rewriteEvent(tb testing.TB, raw *sql.DB, id int64, f func(after map[string]any)) {
+func rewriteEvent(tb testing.TB, raw rawConn, id int64, f func(after map[string]any)) {
 	tb.Helper()
 	var text string
 	if err := raw.QueryRow(`SELECT after FROM events WHERE id = ?`, id).Scan(&text); err != nil {
@@ -456,6 +456,7 @@ func TestComplainantUpdatedEvent(t *testing.T) {
 // complaint that can still get events a key. What was written before stays
 // as it was (rows are never rewritten); what comes after is sealed.
 func TestOpen_AddsMissingComplaintKeys(t *testing.T) {
+	sqliteOnly(t) // a SQLite database from before complaint keys
 	dir := t.TempDir()
 	db := sqldb.NewDB(dir, "")
 	ctx := context.Background()
@@ -505,7 +506,7 @@ func TestOpen_AddsMissingComplaintKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer MustCloseDB(t, db)
-	if !hasKey(t, raw, 1) {
+	if !hasKey(t, rawConn{raw}, 1) {
 		t.Fatal("the old complaint got no key")
 	}
 	s := sqldb.NewComplaintService(db)
@@ -519,7 +520,7 @@ func TestOpen_AddsMissingComplaintKeys(t *testing.T) {
 	if opened := openedTrail(t, events); !strings.Contains(opened, "Oude klacht QV44") || !strings.Contains(opened, "Dubbel ingediend QV44") {
 		t.Errorf("events:\n%s", opened)
 	}
-	if stored := rawTrail(t, raw, 1); strings.Contains(stored, "Dubbel ingediend") {
+	if stored := rawTrail(t, rawConn{raw}, 1); strings.Contains(stored, "Dubbel ingediend") {
 		t.Errorf("the new event is not sealed:\n%s", stored)
 	}
 	if r := verify(t, db); r.Break != nil || r.Events != 2 {

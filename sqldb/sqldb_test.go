@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 )
 
@@ -20,17 +21,20 @@ import (
 // Amsterdam.
 var testNow = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
+// TestMain runs the whole suite on SQLite, then again on PostgreSQL when
+// KLACHTDESK_TEST_POSTGRES names a server (storetest.Main).
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
 // MustOpenDB returns an open, migrated database in a fresh temporary
 // directory whose clock stands still at testNow; tests that need time to
 // pass set db.Now to a Clock's Now. It is closed when the test ends.
 //
 // Every test in this package goes through this helper, so the whole suite
-// runs on whichever backend it returns: the PostgreSQL branch belongs here,
-// passing the URL in KLACHTDESK_TEST_POSTGRES (with a fresh schema per test)
-// as the DSN instead of "".
+// runs on whichever backend storetest runs it on: the SQLite file in the
+// data folder, or a PostgreSQL schema of the test's own.
 func MustOpenDB(tb testing.TB) *sqldb.DB {
 	tb.Helper()
-	db := sqldb.NewDB(tb.TempDir(), "")
+	db := sqldb.NewDB(tb.TempDir(), storetest.DSN(tb))
 	db.Now = func() time.Time { return testNow }
 	if err := db.Open(context.Background()); err != nil {
 		tb.Fatal(err)
@@ -127,20 +131,52 @@ func as(u *klachtdesk.User) context.Context {
 	return klachtdesk.NewContextWithUser(context.Background(), u)
 }
 
-// rawDB opens the database file directly, behind the store's back, for
-// counting rows and for tampering.
-func rawDB(tb testing.TB, db *sqldb.DB) *sql.DB {
+// sqliteOnly skips a test of what only SQLite has (its file, its pragmas,
+// its folder locks) when the suite runs on PostgreSQL.
+func sqliteOnly(tb testing.TB) {
 	tb.Helper()
-	raw, err := sql.Open("sqlite", db.Path()+"?_pragma=busy_timeout(10000)")
+	if storetest.Postgres() {
+		tb.Skip("SQLite only: this tests the database file and its folder")
+	}
+}
+
+// rawConn is the database opened directly, behind the store's back, for
+// counting rows and for tampering. Its statements are written with ?
+// placeholders, rebound for the backend.
+type rawConn struct{ *sql.DB }
+
+func (r rawConn) Exec(q string, args ...any) (sql.Result, error) {
+	if storetest.Postgres() && strings.HasPrefix(q, "DROP TRIGGER ") && !strings.Contains(q, " ON ") {
+		q += " ON events" // PostgreSQL names the table; only events have triggers
+	}
+	return r.DB.Exec(storetest.Rebind(q), args...)
+}
+
+func (r rawConn) Query(q string, args ...any) (*sql.Rows, error) {
+	return r.DB.Query(storetest.Rebind(q), args...)
+}
+
+func (r rawConn) QueryRow(q string, args ...any) *sql.Row {
+	return r.DB.QueryRow(storetest.Rebind(q), args...)
+}
+
+// rawDB opens the database directly, behind the store's back.
+func rawDB(tb testing.TB, db *sqldb.DB) rawConn {
+	tb.Helper()
+	driver, dsn := "sqlite", db.Path()+"?_pragma=busy_timeout(10000)"
+	if db.IsPostgres() {
+		driver, dsn = "pgx", db.DSN()
+	}
+	raw, err := sql.Open(driver, dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { raw.Close() })
-	return raw
+	return rawConn{raw}
 }
 
 // count returns the number of rows of table.
-func count(tb testing.TB, raw *sql.DB, table string) int {
+func count(tb testing.TB, raw rawConn, table string) int {
 	tb.Helper()
 	var n int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
@@ -159,6 +195,7 @@ func wantCode(tb testing.TB, err error, want string) {
 
 func TestDB_Open(t *testing.T) {
 	t.Run("migrates and reopens", func(t *testing.T) {
+		sqliteOnly(t)
 		dir := t.TempDir()
 		db := sqldb.NewDB(dir, "")
 		if got, want := db.Path(), filepath.Join(dir, "klachtdesk.db"); got != want {
@@ -200,17 +237,8 @@ func TestDB_Open(t *testing.T) {
 		}
 	})
 
-	t.Run("PostgreSQL is not built yet", func(t *testing.T) {
-		for _, dsn := range []string{"postgres://u@localhost/k", "postgresql://u@localhost/k"} {
-			db := sqldb.NewDB(t.TempDir(), dsn)
-			err := db.Open(context.Background())
-			if err == nil || !strings.Contains(err.Error(), "PostgreSQL support is not built yet") {
-				t.Errorf("Open(%q) = %v, want the not-built-yet error", dsn, err)
-			}
-		}
-	})
-
 	t.Run("data directory not writable", func(t *testing.T) {
+		sqliteOnly(t)
 		// A regular file where the directory should be fails even for root,
 		// which permission bits would not.
 		file := filepath.Join(t.TempDir(), "file")
@@ -228,6 +256,7 @@ func TestDB_Open(t *testing.T) {
 	})
 
 	t.Run("pragmas", func(t *testing.T) {
+		sqliteOnly(t)
 		db := MustOpenDB(t)
 		tx, err := db.BeginTx(context.Background(), nil)
 		if err != nil {

@@ -44,6 +44,7 @@ func TestWritable_ReadOnlyOpen(t *testing.T) {
 // the free space left and by its probe write, and is fine again once
 // space is freed; what was stored before is all there.
 func TestWritable_DiskFull(t *testing.T) {
+	sqliteOnly(t)
 	if os.Geteuid() != 0 {
 		t.Skip("mounting a tmpfs needs root")
 	}
@@ -103,6 +104,7 @@ const writableChildEnv = "KLACHTDESK_TEST_WRITABLE_CHILD"
 // TestWritable_Child is the process TestWritable_FolderOfAnotherUser runs
 // as nobody: it opens the store and answers "check" and "write" on stdin.
 func TestWritable_Child(t *testing.T) {
+	sqliteOnly(t)
 	dir := os.Getenv(writableChildEnv)
 	if dir == "" {
 		t.Skip("the child process of TestWritable_FolderOfAnotherUser")
@@ -139,6 +141,7 @@ func TestWritable_Child(t *testing.T) {
 // saying the folder is read-only, and is fine again once the files are
 // given back; no write was lost.
 func TestWritable_FolderOfAnotherUser(t *testing.T) {
+	sqliteOnly(t)
 	if os.Geteuid() != 0 {
 		t.Skip("runs a child process as nobody, which needs root")
 	}
@@ -273,6 +276,7 @@ func BenchmarkWritable(b *testing.B) {
 // now, and Writable says so within its timeout instead of hanging the
 // readiness check; once the lock is free, it is writable again.
 func TestWritable_Locked(t *testing.T) {
+	sqliteOnly(t)
 	sqldb.SetWritableTimeout(t, 200*time.Millisecond)
 	db := MustOpenDB(t)
 	h := sqldb.NewHealthService(db)

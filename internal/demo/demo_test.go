@@ -11,6 +11,7 @@ import (
 
 	"github.com/klachtdesk/klachtdesk"
 	"github.com/klachtdesk/klachtdesk/internal/demo"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 )
 
@@ -36,7 +37,7 @@ type testStore struct {
 
 func openStore(t *testing.T, now time.Time) *testStore {
 	t.Helper()
-	db := sqldb.NewDB(t.TempDir(), "")
+	db := sqldb.NewDB(t.TempDir(), storetest.DSN(t))
 	db.Now = func() time.Time { return now }
 	if err := db.Open(context.Background()); err != nil {
 		t.Fatal(err)
