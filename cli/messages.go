@@ -74,12 +74,6 @@ var (
 	mMigrateBrokenSource = Msg("the source's audit trail is BROKEN at event %d (%s): run 'klachtdesk audit verify' on it; nothing was copied",
 		"de audittrail van de bron is GEBROKEN bij gebeurtenis %d (%s): voer er 'klachtdesk audit verify' op uit; er is niets gekopieerd")
 	mMigrateNotSQLite   = Msg("the source must be a SQLite data folder", "de bron moet een SQLite-datamap zijn")
-	mMigrateUnreachable = Msg("cannot reach the database server of %s: %v", "kan de databaseserver van %s niet bereiken: %v")
-	mMigrateAuth        = Msg("the database server of %s refused the login: check user and password (%v)", "de databaseserver van %s weigerde de aanmelding: controleer gebruiker en wachtwoord (%v)")
-	mMigrateNoDatabase  = Msg("database %s does not exist: create it first (createdb) (%v)", "database %s bestaat niet: maak hem eerst aan (createdb) (%v)")
-	mMigrateNoRights    = Msg("the role of %s may not create tables in the database: grant it CREATE on the schema, or make it the database's owner; nothing was written (%v)",
-		"de rol van %s mag geen tabellen maken in de database: geef hem CREATE op het schema, of maak hem eigenaar van de database; er is niets geschreven (%v)")
-	mMigrateVersion     = Msg("the database server of %s is too old: %v", "de databaseserver van %s is te oud: %v")
 	mMigrateOpenTarget  = Msg("cannot open the target database %s: %v", "kan de doeldatabase %s niet openen: %v")
 	mMigrateOpenSource  = Msg("cannot open the source data folder %s: %v", "kan de brondatamap %s niet openen: %v")
 	mMigrateMismatch    = Msg("the copy does not match its source: %s; drop the target database and start again", "de kopie klopt niet met de bron: %s; verwijder de doeldatabase en begin opnieuw")
@@ -88,8 +82,10 @@ var (
 	mMigrateTable       = Msg("copying %s (%d%%)\n", "%s kopiëren (%d%%)\n")
 	mMigrateTableHead   = Msg("TABLE\tROWS\t", "TABEL\tRIJEN\t")
 	mMigrateResumed     = Msg("(went on from an interrupted run)\n", "(ging verder na een onderbroken opdracht)\n")
-	mMigrateDone        = Msg("copied %d rows in %d tables and %d blob files to %s; row counts equal on both sides\n",
-		"%d rijen in %d tabellen en %d bestanden gekopieerd naar %s; aantallen rijen gelijk aan beide kanten\n")
+	mMigrateDone        = Msg("copied %d rows in %d tables and %d blob files to %s; every row and every blob arrived\n",
+		"%d rijen in %d tabellen en %d bestanden gekopieerd naar %s; elke rij en elk bestand is aangekomen\n")
+	mMigrateTruncated = Msg("note: %d instants written by an older klachtdesk had digits beyond the microsecond, which PostgreSQL does not keep: they were cut to the microsecond (the audit trail keeps its own exactly)\n",
+		"let op: %d tijdstippen van een oudere klachtdesk hadden cijfers voorbij de microseconde, die PostgreSQL niet bewaart: ze zijn afgekapt op de microseconde (de audittrail houdt de zijne exact)\n")
 )
 
 // complaint add.

@@ -32,6 +32,9 @@ type MigrateReport interface {
 	AuditHead() (events int64, anchor string)
 	// WasResumed is true when the run went on from an interrupted one.
 	WasResumed() bool
+	// InstantsTruncated counts the instants an older klachtdesk wrote
+	// with digits beyond the microsecond, cut to it on PostgreSQL.
+	InstantsTruncated() int64
 }
 
 // The refusals and failures of the store's copier that the operator must
@@ -43,9 +46,6 @@ type (
 	}
 	copyMismatch interface{ CopyMismatch() string }
 	copyOpen     interface{ CopyOpenTarget() bool }
-	// connectProblem is a target that could not be reached or used: kind
-	// is "unreachable", "auth", "no_database", "no_rights" or "version".
-	connectProblem interface{ ConnectProblem() string }
 )
 
 // refusalTexts are the messages of the copier's refusals by kind.
@@ -57,15 +57,6 @@ var refusalTexts = map[string]*Text{
 	"unknown_table": mMigrateUnknownTable,
 	"broken_source": mMigrateBrokenSource,
 	"not_sqlite":    mMigrateNotSQLite,
-}
-
-// connectTexts are the messages of a target that cannot be used, by kind.
-var connectTexts = map[string]*Text{
-	"unreachable": mMigrateUnreachable,
-	"auth":        mMigrateAuth,
-	"no_database": mMigrateNoDatabase,
-	"no_rights":   mMigrateNoRights,
-	"version":     mMigrateVersion,
 }
 
 func (a *App) migrateDataCommand() *Command {
@@ -151,6 +142,9 @@ func (a *App) runMigrateData(ctx context.Context) error {
 	if res.WasResumed() {
 		a.printf(a.Stdout, mMigrateResumed)
 	}
+	if n := res.InstantsTruncated(); n > 0 {
+		a.printf(a.Stdout, mMigrateTruncated, n)
+	}
 	a.printf(a.Stdout, mMigrateDone, rows, len(names), res.BlobFileCount(), redactURL(a.opts.migrate.to))
 	events, anchor := res.AuditHead()
 	a.printf(a.Stdout, mAuditIntact, events)
@@ -164,7 +158,6 @@ func (a *App) runMigrateData(ctx context.Context) error {
 func (a *App) migrateError(ctx context.Context, err error) error {
 	var refused copyRefusal
 	var mismatch copyMismatch
-	var problem connectProblem
 	var open copyOpen
 	var owned ownedFolder
 	switch {
@@ -179,8 +172,6 @@ func (a *App) migrateError(ctx context.Context, err error) error {
 		return a.Errorf(mMigrateMismatch, mismatch.CopyMismatch())
 	case errors.As(err, &owned):
 		return a.Errorf(mDataDirOwned, owned.OwnedFolder(), owned.OwnerPID())
-	case errors.As(err, &problem) && connectTexts[problem.ConnectProblem()] != nil:
-		return a.Errorf(connectTexts[problem.ConnectProblem()], redactURL(a.opts.migrate.to), err)
 	case errors.As(err, &open) && open.CopyOpenTarget():
 		return a.Errorf(mMigrateOpenTarget, redactURL(a.opts.migrate.to), err)
 	case errors.As(err, &open):

@@ -66,6 +66,8 @@ type DataCopy struct {
 	Batch int
 	// Progress, when set, is told after every batch how far the copy is.
 	Progress func(CopyProgress)
+
+	truncated int64 // instants cut to the microsecond
 }
 
 // CopyProgress is how far a copy is: rows (and blob files) of all tables
@@ -87,6 +89,12 @@ type CopyReport struct {
 	Audit *klachtdesk.AuditReport
 	// Resumed is true when the copy went on from an interrupted one.
 	Resumed bool
+	// TruncatedInstants counts the instants with digits beyond the
+	// microsecond (written by a klachtdesk before instants were kept to
+	// the microsecond) cut to it for a target that keeps no more
+	// (PostgreSQL's timestamptz), in this run. Events keep theirs: their
+	// instant is text on every database.
+	TruncatedInstants int64
 }
 
 // TableRows is the row count of a table.
@@ -249,7 +257,7 @@ func (c *DataCopy) Run(ctx context.Context) (*CopyReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	report.Resumed = resumed
+	report.Resumed, report.TruncatedInstants = resumed, c.truncated
 	if _, err := dst.db.ExecContext(ctx, `DROP TABLE `+copyMarkerTable); err != nil {
 		return nil, fmt.Errorf("migrate data: drop the progress marker: %w", err)
 	}
@@ -616,8 +624,11 @@ func (c *DataCopy) copyRows(ctx context.Context, t *copyTable, states map[string
 		}
 		for _, row := range batch {
 			for i, k := range t.kinds {
-				if row[i], err = targetValue(k, row[i]); err != nil {
+				var cut bool
+				if row[i], cut, err = targetValue(k, row[i]); err != nil {
 					return fmt.Errorf("migrate data: %s.%s: %w", t.name, t.cols[i], err)
+				} else if cut {
+					c.truncated++
 				}
 			}
 		}
@@ -748,28 +759,30 @@ func markerValue(v any) any {
 	return v
 }
 
-// targetValue converts a value read from the source for a target column.
-func targetValue(k colKind, v any) (any, error) {
+// targetValue converts a value read from the source for a target column;
+// cut reports an instant cut to the microsecond.
+func targetValue(k colKind, v any) (out any, cut bool, err error) {
 	if v == nil {
-		return nil, nil
+		return nil, false, nil
 	}
 	switch k {
 	case colText:
 		if b, ok := v.([]byte); ok {
-			return string(b), nil
+			return string(b), false, nil
 		}
 	case colInstant:
 		s, _, err := textValue(v)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		t, err := time.Parse(timeLayout, s)
 		if err != nil {
-			return nil, fmt.Errorf("stored instant %q: %w", s, err)
+			return nil, false, fmt.Errorf("stored instant %q: %w", s, err)
 		}
-		return t, nil
+		us := t.Truncate(time.Microsecond)
+		return us, !us.Equal(t), nil
 	}
-	return v, nil
+	return v, false, nil
 }
 
 // quoteIdent quotes a table or column name for both databases.
@@ -802,6 +815,24 @@ func (db *DB) blobFiles() ([]string, error) {
 		return nil, fmt.Errorf("migrate data: list the blob store %s: %w", db.blobs.dir, err)
 	}
 	return sums, nil
+}
+
+// blobRowSums returns the SHA-256 of every row of the blobs table.
+func (db *DB) blobRowSums(ctx context.Context) ([]string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT sha256 FROM blobs ORDER BY sha256`)
+	if err != nil {
+		return nil, fmt.Errorf("migrate data: list blobs: %w", err)
+	}
+	defer rows.Close()
+	var sums []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("migrate data: list blobs: %w", err)
+		}
+		sums = append(sums, s)
+	}
+	return sums, rows.Err()
 }
 
 // storedBlobFiles counts the blob store's files of a SQLite store (on
@@ -949,17 +980,37 @@ func (c *DataCopy) verify(ctx context.Context, tables []*copyTable, counts map[s
 	dst := c.To
 	report := &CopyReport{}
 	var diffs []string
+	// Every blob of the source, in its blobs table or its files, must be
+	// stored on the target; where the target keeps the files in its blobs
+	// table too, that table holds them all, each once.
+	sums, err := c.From.blobRowSums(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inRows := map[string]bool{}
+	for _, s := range sums {
+		inRows[s] = true
+	}
+	for _, f := range files {
+		if !inRows[f] {
+			sums = append(sums, f)
+		}
+	}
 	for _, t := range tables {
 		var n int64
 		if err := dst.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+quoteIdent(t.name)).Scan(&n); err != nil {
 			return nil, fmt.Errorf("migrate data: count the target's %s: %w", t.name, err)
 		}
-		if n != counts[t.name] {
-			diffs = append(diffs, fmt.Sprintf("table %s has %d rows on the source and %d on the target", t.name, counts[t.name], n))
+		want := counts[t.name]
+		if t.name == "blobs" && dst.dialect != dialectSQLite {
+			want = int64(len(sums))
+		}
+		if n != want {
+			diffs = append(diffs, fmt.Sprintf("table %s has %d rows on the target, want %d", t.name, n, want))
 		}
 		report.Tables = append(report.Tables, TableRows{Name: t.name, Rows: n})
 	}
-	for _, sum := range files {
+	for _, sum := range sums {
 		ok, err := dst.BlobStored(ctx, sum)
 		if err != nil {
 			return nil, fmt.Errorf("migrate data: %w", err)
@@ -1017,7 +1068,11 @@ func MigrateData(ctx context.Context, from, to string, progress func(table strin
 		return nil, &CopyOpenError{Err: err}
 	}
 	defer src.Close()
-	dst := NewDB(from, to)
+	if err := checkTargetBeforeOpen(ctx, to); err != nil {
+		return nil, err
+	}
+	// The target keeps no files: on PostgreSQL blobs live in the database.
+	dst := NewDB("", to)
 	if err := dst.Open(ctx); err != nil {
 		return nil, &CopyOpenError{Target: true, Err: err}
 	}
@@ -1027,6 +1082,43 @@ func MigrateData(ctx context.Context, from, to string, progress func(table strin
 		c.Progress = func(p CopyProgress) { progress(p.Table, p.Done, p.Total) }
 	}
 	return c.Run(ctx)
+}
+
+// checkTargetBeforeOpen refuses, before opening the target runs its
+// migrations, a PostgreSQL database that holds tables of something else:
+// nothing may be written into it. An empty database, one Klachtdesk
+// migrated (the copy then checks that its tables are empty) and the target
+// of an interrupted copy are opened.
+func checkTargetBeforeOpen(ctx context.Context, dsn string) error {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return nil
+	}
+	raw, err := openPostgres(ctx, dsn, 1, true)
+	if err != nil {
+		return &CopyOpenError{Target: true, Err: err}
+	}
+	defer raw.Close()
+	rows, err := raw.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+	if err != nil {
+		return &CopyOpenError{Target: true, Err: privilegeError(err)}
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return &CopyOpenError{Target: true, Err: err}
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return &CopyOpenError{Target: true, Err: err}
+	}
+	if len(names) == 0 || slices.Contains(names, "goose_db_version") || slices.Contains(names, copyMarkerTable) {
+		return nil
+	}
+	return refuse(CopyRefusedForeign, "the target is not empty: it holds a table %s that is not Klachtdesk's", names[0])
 }
 
 // TableCounts returns the tables copied and their rows, in copy order.
@@ -1048,6 +1140,9 @@ func (r *CopyReport) AuditHead() (events int64, anchor string) {
 	}
 	return r.Audit.Events, r.Audit.Anchor()
 }
+
+// InstantsTruncated returns TruncatedInstants.
+func (r *CopyReport) InstantsTruncated() int64 { return r.TruncatedInstants }
 
 // WasResumed reports whether the copy went on from an interrupted one.
 func (r *CopyReport) WasResumed() bool { return r.Resumed }

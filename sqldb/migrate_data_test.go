@@ -2,15 +2,18 @@ package sqldb_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 )
 
@@ -123,6 +126,48 @@ func complaintView(tb testing.TB, db *sqldb.DB, ref string) map[string]any {
 	return map[string]any{"complaint": c, "events": events, "messages": msgs, "attachments": contents}
 }
 
+// checkBlobsArrived checks that every blob of src, in its blobs table or
+// its files, reads the same on dst.
+func checkBlobsArrived(tb testing.TB, src, dst *sqldb.DB) {
+	tb.Helper()
+	ctx := context.Background()
+	var sums []string
+	rows, err := rawDB(tb, src).Query(`SELECT sha256 FROM blobs`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		sums = append(sums, s)
+	}
+	rows.Close()
+	files, _ := filepath.Glob(filepath.Join(src.DataDir(), "blobs", "*", "*", "*"))
+	for _, f := range files {
+		sums = append(sums, filepath.Base(f))
+	}
+	if len(files) == 0 || len(sums) == len(files) {
+		tb.Fatalf("the source has %d blob files and %d blobs in all; the test wants both kinds", len(files), len(sums))
+	}
+	read := func(db *sqldb.DB, sum string) string {
+		r, err := db.OpenBlob(ctx, sum)
+		if err != nil {
+			tb.Fatalf("blob %s: %v", sum, err)
+		}
+		defer r.Close()
+		b, err := io.ReadAll(r)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, sum := range sums {
+		if read(src, sum) != read(dst, sum) {
+			tb.Errorf("blob %s differs on the target", sum)
+		}
+	}
+}
+
 // copyInto runs a copy of src into dst and returns its report.
 func copyInto(tb testing.TB, src, dst *sqldb.DB, batch int) (*sqldb.CopyReport, error) {
 	tb.Helper()
@@ -156,10 +201,16 @@ func TestDataCopy_WholeInstallation(t *testing.T) {
 		if rows[table] == 0 {
 			t.Errorf("table %s: no rows copied; the source should have some", table)
 		}
-		if got, want := countQuery(t, dst, "SELECT COUNT(*) FROM "+table), countQuery(t, src, "SELECT COUNT(*) FROM "+table); got != want {
-			t.Errorf("table %s: %d rows on the target, %d on the source", table, got, want)
+		got, want := countQuery(t, dst, "SELECT COUNT(*) FROM "+table), countQuery(t, src, "SELECT COUNT(*) FROM "+table)
+		if table == "blobs" && dst.IsPostgres() {
+			// PostgreSQL keeps the blob store's files in the database too.
+			want += int(report.BlobFiles)
+		}
+		if got != want {
+			t.Errorf("table %s: %d rows on the target, want %d", table, got, want)
 		}
 	}
+	checkBlobsArrived(t, src, dst)
 	if report.BlobFiles < 2 {
 		t.Errorf("blob files copied = %d, want the attachments and the large raw mail", report.BlobFiles)
 	}
@@ -168,7 +219,7 @@ func TestDataCopy_WholeInstallation(t *testing.T) {
 			t.Errorf("complaint %s differs on the target (-source +target):\n%s", ref, diff)
 		}
 	}
-	if n := countQuery(t, dst, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'migrate_data_progress'"); n != 0 {
+	if hasMarker(t, dst) {
 		t.Error("the progress marker is still in the target")
 	}
 	// The target goes on where the source stopped.
@@ -183,9 +234,9 @@ func TestDataCopy_WholeInstallation(t *testing.T) {
 
 func TestDataCopy_ResumesAfterInterruption(t *testing.T) {
 	src, refs := newSource(t)
-	dstDir := t.TempDir()
+	dstDir, dsn := t.TempDir(), storetest.DSN(t)
 	open := func() *sqldb.DB {
-		db := sqldb.NewDB(dstDir, "")
+		db := sqldb.NewDB(dstDir, dsn)
 		db.Now = func() time.Time { return testNow }
 		if err := db.Open(context.Background()); err != nil {
 			t.Fatal(err)
@@ -249,6 +300,16 @@ func TestDataCopy_ResumesAfterInterruption(t *testing.T) {
 	}
 }
 
+// hasMarker reports whether db holds the copy's progress marker.
+func hasMarker(tb testing.TB, db *sqldb.DB) bool {
+	tb.Helper()
+	q := "SELECT COUNT(*) FROM sqlite_master WHERE name = 'migrate_data_progress'"
+	if db.IsPostgres() {
+		q = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'migrate_data_progress'"
+	}
+	return countQuery(tb, db, q) > 0
+}
+
 // refusal returns the kind of a copy's refusal, "" for another error.
 func refusal(err error) string {
 	var r *sqldb.CopyRefusedError
@@ -270,7 +331,7 @@ func TestDataCopy_RefusesNonEmptyTarget(t *testing.T) {
 	if got := countQuery(t, dst, "SELECT COUNT(*) FROM users"); got != before {
 		t.Errorf("users on the target: %d, want %d: nothing written", got, before)
 	}
-	if n := countQuery(t, dst, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'migrate_data_progress'"); n != 0 {
+	if hasMarker(t, dst) {
 		t.Error("a refused copy left a progress marker")
 	}
 }
@@ -335,7 +396,11 @@ func TestDataCopy_RefusesBrokenSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCreateComplaint(t, db, newComplaint(testNow, "jan@example.nl"))
-	raw := rawDB(t, db)
+	raw, err := sql.Open("sqlite", db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
 	if _, err := raw.Exec(`DROP TRIGGER events_no_update`); err != nil {
 		t.Fatal(err)
 	}
@@ -367,5 +432,74 @@ func TestDataCopy_SourceInUse(t *testing.T) {
 	var owned *sqldb.OwnedError
 	if !errors.As(err, &owned) {
 		t.Fatalf("copy of a folder a serve owns: %v, want an *OwnedError", err)
+	}
+}
+
+func TestDataCopy_InstantsBeyondTheMicrosecond(t *testing.T) {
+	dir := t.TempDir()
+	db := sqldb.NewDB(dir, "")
+	db.Now = func() time.Time { return testNow }
+	if err := db.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := mustCreateComplaint(t, db, newComplaint(testNow, "jan@example.nl"))
+	// As a klachtdesk before instants were kept to the microsecond wrote it.
+	raw, err := sql.Open("sqlite", db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE complaints SET updated_at = '2026-03-02T09:00:00.123456789Z' WHERE id = ?`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	src := openSource(t, db, dir)
+	dst := MustOpenDB(t)
+	report, err := copyInto(t, src, dst, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sqldb.NewComplaintService(dst).FindComplaintByReference(context.Background(), c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, cut := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.UTC), int64(0)
+	if dst.IsPostgres() {
+		want, cut = want.Truncate(time.Microsecond), 1
+	}
+	if !got.UpdatedAt.Equal(want) || report.TruncatedInstants != cut {
+		t.Errorf("updated_at on the target %s with %d instants cut, want %s and %d", got.UpdatedAt.Format(time.RFC3339Nano), report.TruncatedInstants, want.Format(time.RFC3339Nano), cut)
+	}
+}
+
+func TestMigrateData_RefusesForeignDatabase(t *testing.T) {
+	if !storetest.Postgres() {
+		t.Skip("PostgreSQL only: a SQLite target is a data folder of its own")
+	}
+	src, _ := newSource(t)
+	MustCloseDB(t, src)
+	dsn := storetest.DSN(t)
+	target := sqldb.NewDB(t.TempDir(), dsn)
+	raw := rawDB(t, target)
+	if _, err := raw.Exec(`CREATE TABLE invoices (id integer PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := sqldb.MigrateData(context.Background(), src.DataDir(), dsn, nil)
+	if refusal(err) != sqldb.CopyRefusedForeign || !strings.Contains(err.Error(), "invoices") {
+		t.Fatalf("migrate into a database of something else: %v, want a refusal naming its table", err)
+	}
+	var n int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the target holds %d tables (%v), want its own one alone: nothing written", n, err)
+	}
+}
+
+func TestMigrateData_UnreachableTarget(t *testing.T) {
+	src, _ := newSource(t)
+	MustCloseDB(t, src)
+	// A port nothing listens on: refused at once.
+	_, err := sqldb.MigrateData(context.Background(), src.DataDir(), "postgres://kd@127.0.0.1:1/klachtdesk?connect_timeout=5", nil)
+	var open *sqldb.CopyOpenError
+	if !errors.As(err, &open) || !open.Target || !strings.Contains(err.Error(), "cannot be reached") {
+		t.Fatalf("migrate to an unreachable server: %v, want the target's open error", err)
 	}
 }
