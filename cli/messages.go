@@ -80,7 +80,7 @@ var (
 	mMigrateInterrupted = Msg("migrate-data interrupted: run the same command again to go on where it stopped", "migrate-data onderbroken: voer dezelfde opdracht opnieuw uit om verder te gaan waar ze stopte")
 	mMigrateFailed      = Msg("migrate-data stopped: %v (run the same command again to go on where it stopped)", "migrate-data gestopt: %v (voer dezelfde opdracht opnieuw uit om verder te gaan waar ze stopte)")
 	mMigrateTable       = Msg("copying %s (%d%%)\n", "%s kopiëren (%d%%)\n")
-	mMigrateTableHead   = Msg("TABLE\tROWS\t", "TABEL\tRIJEN\t")
+	mMigrateTableHead   = Msg("TABLE\tROWS", "TABEL\tRIJEN")
 	mMigrateResumed     = Msg("(went on from an interrupted run)\n", "(ging verder na een onderbroken opdracht)\n")
 	mMigrateDone        = Msg("copied %d rows in %d tables and %d blob files to %s; every row and every blob arrived\n",
 		"%d rijen in %d tabellen en %d bestanden gekopieerd naar %s; elke rij en elk bestand is aangekomen\n")

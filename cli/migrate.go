@@ -133,7 +133,7 @@ func (a *App) runMigrateData(ctx context.Context) error {
 	names, counts := res.TableCounts()
 	var rows int64
 	for i, name := range names {
-		fmt.Fprintf(tw, "%s\t%d\t\n", name, counts[i])
+		fmt.Fprintf(tw, "%s\t%d\n", name, counts[i])
 		rows += counts[i]
 	}
 	if err := tw.Flush(); err != nil {
