@@ -312,8 +312,7 @@ func copyTablesOf(ctx context.Context, src, dst *DB) ([]*copyTable, error) {
 func (db *DB) tableNames(ctx context.Context) ([]string, error) {
 	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`
 	if db.dialect == dialectPostgres {
-		q = `SELECT table_name FROM information_schema.tables
-			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
+		q = `SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename`
 	}
 	rows, err := db.db.QueryContext(ctx, q)
 	if err != nil {
@@ -502,7 +501,7 @@ func (db *DB) hasMarker(ctx context.Context) (bool, error) {
 	// tableNames leaves the marker out; look for it by name.
 	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`
 	if db.dialect == dialectPostgres {
-		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
+		q = `SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1`
 	}
 	var n int
 	if err := db.db.QueryRowContext(ctx, q, copyMarkerTable).Scan(&n); err != nil {
@@ -1098,8 +1097,8 @@ func checkTargetBeforeOpen(ctx context.Context, dsn string) error {
 		return &CopyOpenError{Target: true, Err: err}
 	}
 	defer raw.Close()
-	rows, err := raw.QueryContext(ctx, `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+	// pg_tables lists every table, also those the role may not read.
+	rows, err := raw.QueryContext(ctx, `SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename`)
 	if err != nil {
 		return &CopyOpenError{Target: true, Err: privilegeError(err)}
 	}
