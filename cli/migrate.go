@@ -161,7 +161,7 @@ func (a *App) migrateError(ctx context.Context, err error) error {
 	var open copyOpen
 	var owned ownedFolder
 	switch {
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+	case ctx.Err() != nil:
 		return a.Errorf(mMigrateInterrupted)
 	case errors.As(err, &refused):
 		kind, args := refused.CopyRefusal()

@@ -172,7 +172,14 @@ type copyState struct {
 // empty (unless it holds this source's marker: then it resumes), a source
 // at another schema version, a source with a table this build does not
 // know, and a source whose audit trail is broken.
-func (c *DataCopy) Run(ctx context.Context) (*CopyReport, error) {
+func (c *DataCopy) Run(ctx context.Context) (report *CopyReport, err error) {
+	defer func() {
+		// A statement cut short by the cancellation fails with the
+		// driver's own error; say that it was cancelled.
+		if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
+	}()
 	if c.Batch <= 0 {
 		c.Batch = 500
 	}
@@ -253,7 +260,7 @@ func (c *DataCopy) Run(ctx context.Context) (*CopyReport, error) {
 	if err := dst.resetSequences(ctx); err != nil {
 		return nil, err
 	}
-	report, err := c.verify(ctx, tables, counts, files, srcAudit)
+	report, err = c.verify(ctx, tables, counts, files, srcAudit)
 	if err != nil {
 		return nil, err
 	}
