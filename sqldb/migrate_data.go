@@ -42,7 +42,7 @@ var copyTables = []string{
 	"settings", "settings_changes",
 	"messages", "attachments", "blobs",
 	"events", "audit_head",
-	"inbound", "mail_addresses", "outbox", "imap_state",
+	"inbound", "mail_addresses", "outbox", "imap_state", "mailbox_leases",
 }
 
 // copySeeded are the tables the migrations fill with a row of their own;

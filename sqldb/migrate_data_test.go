@@ -477,19 +477,20 @@ func TestMigrateData_RefusesForeignDatabase(t *testing.T) {
 	}
 	src, _ := newSource(t)
 	MustCloseDB(t, src)
-	dsn := storetest.DSN(t)
+	dsn := storetest.FreshSchema(t) // never migrated, unlike the pool's
 	target := sqldb.NewDB(t.TempDir(), dsn)
 	raw := rawDB(t, target)
 	if _, err := raw.Exec(`CREATE TABLE invoices (id integer PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
 	_, err := sqldb.MigrateData(context.Background(), src.DataDir(), dsn, nil)
+	refusalErr := err
 	if refusal(err) != sqldb.CopyRefusedForeign || !strings.Contains(err.Error(), "invoices") {
 		t.Fatalf("migrate into a database of something else: %v, want a refusal naming its table", err)
 	}
 	var n int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`).Scan(&n); err != nil || n != 1 {
-		t.Errorf("the target holds %d tables (%v), want its own one alone: nothing written", n, err)
+		t.Errorf("the target holds %d tables (%v), want its own one alone: nothing written; the refusal: %v", n, err, refusalErr)
 	}
 }
 
