@@ -50,6 +50,9 @@ func fillSource(tb testing.TB, db *sqldb.DB) []string {
 	if err := in.SetMailboxState(ctx, "kd@imap.example/INBOX", 7, 12); err != nil {
 		tb.Fatal(err)
 	}
+	if _, held, err := in.LeaseMailbox(ctx, "kd@imap.example/INBOX", "serve-1", time.Minute); err != nil || !held {
+		tb.Fatalf("lease mailbox: %v %v", held, err)
+	}
 	scan := strings.Repeat("PDF scan of a letter\n", 1000)
 	err := sqldb.NewMessageService(db).AddMessage(ctx, refs[0], &klachtdesk.Message{
 		Direction: klachtdesk.Inbound, Channel: klachtdesk.ChannelEmail, MessageID: "<b1@example.org>",
@@ -197,7 +200,8 @@ func TestDataCopy_WholeInstallation(t *testing.T) {
 		rows[tr.Name] = tr.Rows
 	}
 	for _, table := range []string{"users", "complainants", "complaints", "complaint_concerned", "complaint_keys", "settings",
-		"settings_changes", "messages", "attachments", "blobs", "events", "audit_head", "inbound", "outbox", "imap_state", "reference_counters"} {
+		"settings_changes", "messages", "attachments", "blobs", "events", "audit_head", "inbound", "outbox", "imap_state", "mailbox_leases",
+		"reference_counters"} {
 		if rows[table] == 0 {
 			t.Errorf("table %s: no rows copied; the source should have some", table)
 		}
