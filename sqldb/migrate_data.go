@@ -1009,7 +1009,10 @@ func (c *DataCopy) verify(ctx context.Context, tables []*copyTable, counts map[s
 		}
 		want := counts[t.name]
 		if t.name == "blobs" && dst.dialect != dialectSQLite {
-			want = int64(len(sums))
+			// Where the target keeps the blob store's files in the database
+			// (blobs, or a table of large contents), their number depends
+			// on where it puts them: every blob is checked below instead.
+			want = n
 		}
 		if n != want {
 			diffs = append(diffs, fmt.Sprintf("table %s has %d rows on the target, want %d", t.name, n, want))

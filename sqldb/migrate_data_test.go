@@ -207,8 +207,9 @@ func TestDataCopy_WholeInstallation(t *testing.T) {
 		}
 		got, want := countQuery(t, dst, "SELECT COUNT(*) FROM "+table), countQuery(t, src, "SELECT COUNT(*) FROM "+table)
 		if table == "blobs" && dst.IsPostgres() {
-			// PostgreSQL keeps the blob store's files in the database too.
-			want += int(report.BlobFiles)
+			// PostgreSQL keeps the blob store's files in the database too:
+			// checkBlobsArrived reads every one.
+			continue
 		}
 		if got != want {
 			t.Errorf("table %s: %d rows on the target, want %d", table, got, want)
