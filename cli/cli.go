@@ -65,6 +65,8 @@ type App struct {
 	Mail   Mail
 	Server Server
 	Demo   Demo
+	// MigrateData moves an installation to PostgreSQL (migrate-data).
+	MigrateData DataMigration
 
 	// DataDir is the data folder, named in messages.
 	DataDir string
@@ -110,6 +112,9 @@ type options struct {
 	// demo
 	count int
 	seed  uint64
+
+	// migrate-data
+	migrate struct{ from, to string }
 
 	// complaint list
 	list struct {
@@ -174,7 +179,7 @@ func NewApp() *App {
 		a.quarantineListCommand(), a.quarantineShowCommand(), a.quarantineRetryCommand(),
 		a.letterRetryCommand(),
 		a.settingsGetCommand(), a.settingsSetCommand(),
-		a.demoCommand(), a.versionCommand(),
+		a.demoCommand(), a.migrateDataCommand(), a.versionCommand(),
 	}
 	return a
 }

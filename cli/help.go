@@ -353,6 +353,51 @@ dan weigert demo en verandert niets. Gebruik een nieuwe datamap (--data).
 	fCount = Msg("number of complaints", "`aantal` klachten")
 	fSeed  = Msg("seed of the random generator", "`beginwaarde` (seed) van de toevalsgenerator")
 
+	hMigrateData      = Msg("move an installation into an empty PostgreSQL database", "een installatie naar een lege PostgreSQL-database verhuizen")
+	hMigrateDataUsage = Msg(`Usage: klachtdesk migrate-data --from DATA_DIR --to postgres://USER@HOST/DATABASE
+
+Copies everything in the SQLite data folder --from (complaints,
+complainants, users, messages and attachments, the blob store, the audit
+trail and its keys, the outbox, the intake log and quarantine, settings and
+their history) into the empty PostgreSQL database --to, at the schema
+version of this klachtdesk (migrate the source first with
+"klachtdesk migrate --data DATA_DIR"). Stop serve on the source first: the
+command refuses a data folder a serve owns. The source is only read.
+
+Events are copied byte for byte, so the audit trail's hashes and its head
+stay the same: on arrival the command compares the row counts of every table
+and verifies the trail, and prints its head as "anchor: ID:HASH", the same
+line "klachtdesk audit verify" prints on the source. Keep the anchor log
+(anchors.log) of the data folder with the new installation.
+
+A target database that holds data is refused and left as it is. An
+interrupted run (Ctrl-C, a lost connection) can be started again with the
+same --from and --to: it goes on where it stopped.
+`, `Gebruik: klachtdesk migrate-data --from DATAMAP --to postgres://GEBRUIKER@HOST/DATABASE
+
+Kopieert alles uit de SQLite-datamap --from (klachten, klagers, gebruikers,
+berichten en bijlagen, de bestandsopslag, de audittrail en de sleutels,
+de verzendwachtrij, het intakelogboek en de quarantaine, de instellingen en
+hun geschiedenis) naar de lege PostgreSQL-database --to, met de schemaversie
+van deze klachtdesk (migreer de bron eerst met
+"klachtdesk migrate --data DATAMAP"). Stop eerst serve op de bron: de
+opdracht weigert een datamap die een serve in gebruik heeft. De bron wordt
+alleen gelezen.
+
+Gebeurtenissen worden byte voor byte gekopieerd, dus de hashes van de
+audittrail en de kop ervan blijven gelijk: na aankomst vergelijkt de
+opdracht het aantal rijen van elke tabel en controleert de audittrail, en
+toont de kop als "anker: ID:HASH", dezelfde regel die
+"klachtdesk audit verify" op de bron toont. Bewaar het ankerlogboek
+(anchors.log) van de datamap bij de nieuwe installatie.
+
+Een doeldatabase met gegevens wordt geweigerd en blijft zoals ze is. Een
+onderbroken opdracht (Ctrl-C, een verbroken verbinding) kan opnieuw worden
+gestart met dezelfde --from en --to: ze gaat verder waar ze stopte.
+`)
+	fMigrateFrom = Msg("the SQLite data `folder` to move", "de SQLite-`datamap` die verhuist")
+	fMigrateTo   = Msg("the empty PostgreSQL database to move to (postgres://…)", "de lege PostgreSQL-`database` waarheen (postgres://…)")
+
 	hLetterRetry      = Msg("put failed letters back in the outbox queue", "mislukte brieven terugzetten in de verzendwachtrij")
 	hLetterRetryUsage = Msg(`Usage: klachtdesk letter retry ID | --all-failed [--json]
 

@@ -52,6 +52,42 @@ var (
 	mAnchor      = Msg("anchor: %s\n", "anker: %s\n")
 )
 
+// migrate-data.
+var (
+	mMigrateNeeds      = Msg("migrate-data needs --from DATA_DIR and --to postgres://… (run 'klachtdesk migrate-data -h')", "migrate-data heeft --from DATAMAP en --to postgres://… nodig ('klachtdesk migrate-data -h' toont het gebruik)")
+	mMigrateBadURL     = Msg("--to %s is not a PostgreSQL URL: %s (postgres://USER@HOST:5432/DATABASE?sslmode=require)", "--to %s is geen PostgreSQL-URL: %s (postgres://GEBRUIKER@HOST:5432/DATABASE?sslmode=require)")
+	mURLUnreadable     = Msg("it cannot be read as a URL", "het is geen leesbare URL")
+	mURLScheme         = Msg("it must start with postgres:// or postgresql://", "hij moet met postgres:// of postgresql:// beginnen")
+	mURLNoHost         = Msg("it names no host", "hij noemt geen host")
+	mURLNoDatabase     = Msg("it names no database", "hij noemt geen database")
+	mMigrateNotDataDir = Msg("--from %s is not a Klachtdesk data folder: it holds no klachtdesk.db", "--from %s is geen datamap van Klachtdesk: er staat geen klachtdesk.db in")
+	mMigrateNotEmpty   = Msg("the target database is not empty (table %s holds %d rows): migrate-data fills an empty database only; nothing was written",
+		"de doeldatabase is niet leeg (tabel %s bevat %d rijen): migrate-data vult alleen een lege database; er is niets geschreven")
+	mMigrateForeign = Msg("the target database is not empty: it holds a table %s that is not Klachtdesk's; nothing was written",
+		"de doeldatabase is niet leeg: ze bevat een tabel %s die niet van Klachtdesk is; er is niets geschreven")
+	mMigrateOtherSource = Msg("the target database holds an interrupted copy of another installation (%s): finish that one, or start again with an empty database; nothing was written",
+		"de doeldatabase bevat een onderbroken kopie van een andere installatie (%s): maak die af, of begin opnieuw met een lege database; er is niets geschreven")
+	mMigrateSchema = Msg("the source is at schema version %d and the target at %d: run 'klachtdesk migrate' on the source with this klachtdesk first; nothing was written",
+		"de bron heeft schemaversie %d en het doel %d: voer eerst 'klachtdesk migrate' uit op de bron met deze klachtdesk; er is niets geschreven")
+	mMigrateUnknownTable = Msg("the source has a table this klachtdesk cannot copy (%s): use the klachtdesk that made it; nothing was written",
+		"de bron heeft een tabel die deze klachtdesk niet kan kopiëren (%s): gebruik de klachtdesk die hem maakte; er is niets geschreven")
+	mMigrateBrokenSource = Msg("the source's audit trail is BROKEN at event %d (%s): run 'klachtdesk audit verify' on it; nothing was copied",
+		"de audittrail van de bron is GEBROKEN bij gebeurtenis %d (%s): voer er 'klachtdesk audit verify' op uit; er is niets gekopieerd")
+	mMigrateNotSQLite   = Msg("the source must be a SQLite data folder", "de bron moet een SQLite-datamap zijn")
+	mMigrateOpenTarget  = Msg("cannot open the target database %s: %v", "kan de doeldatabase %s niet openen: %v")
+	mMigrateOpenSource  = Msg("cannot open the source data folder %s: %v", "kan de brondatamap %s niet openen: %v")
+	mMigrateMismatch    = Msg("the copy does not match its source: %s; drop the target database and start again", "de kopie klopt niet met de bron: %s; verwijder de doeldatabase en begin opnieuw")
+	mMigrateInterrupted = Msg("migrate-data interrupted: run the same command again to go on where it stopped", "migrate-data onderbroken: voer dezelfde opdracht opnieuw uit om verder te gaan waar ze stopte")
+	mMigrateFailed      = Msg("migrate-data stopped: %v (run the same command again to go on where it stopped)", "migrate-data gestopt: %v (voer dezelfde opdracht opnieuw uit om verder te gaan waar ze stopte)")
+	mMigrateTable       = Msg("copying %s (%d%%)\n", "%s kopiëren (%d%%)\n")
+	mMigrateTableHead   = Msg("TABLE\tROWS", "TABEL\tRIJEN")
+	mMigrateResumed     = Msg("(went on from an interrupted run)\n", "(ging verder na een onderbroken opdracht)\n")
+	mMigrateDone        = Msg("copied %d rows in %d tables and %d blob files to %s; every row and every blob arrived\n",
+		"%d rijen in %d tabellen en %d bestanden gekopieerd naar %s; elke rij en elk bestand is aangekomen\n")
+	mMigrateTruncated = Msg("note: %d instants written by an older klachtdesk had digits beyond the microsecond, which PostgreSQL does not keep: they were cut to the microsecond (the audit trail keeps its own exactly)\n",
+		"let op: %d tijdstippen van een oudere klachtdesk hadden cijfers voorbij de microseconde, die PostgreSQL niet bewaart: ze zijn afgekapt op de microseconde (de audittrail houdt de zijne exact)\n")
+)
+
 // complaint add.
 var (
 	mFlagsAndJSON     = Msg("complaint add: give the complaint as flags or as JSON on standard input, not both", "complaint add: geef de klacht als opties of als JSON op standaardinvoer, niet allebei")

@@ -318,6 +318,9 @@ func (m *Main) wireApp() {
 	a.Stdin, a.Stdout, a.Stderr = m.Stdin, m.Stdout, m.Stderr
 	a.Logger = m.Logger
 	a.Server, a.Mail, a.Demo = server{m}, mailer{m}, cli.Demo{MaxCount: demo.MaxCount, Generate: m.runDemo}
+	a.MigrateData = func(ctx context.Context, from, to string, p func(string, int64, int64)) (cli.MigrateReport, error) {
+		return sqldb.MigrateData(ctx, from, to, p)
+	}
 	a.DataDir = m.Config.DataDir
 	if m.DB == nil {
 		return
