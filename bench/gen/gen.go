@@ -449,3 +449,20 @@ func complainant(i int) klachtdesk.Complainant {
 	}
 	return cp
 }
+
+// NewComplaint returns a complaint as Generate registers them, by
+// complainant number who (the same number gives the same complainant),
+// received at recv: for benchmarks that register on top of a generated
+// store. Numbers from 10,000,000 up are never used by Generate.
+func NewComplaint(seed uint64, who int, recv time.Time) *klachtdesk.NewComplaint {
+	rnd := rand.New(rand.NewPCG(seed^uint64(who), 0x6e6577))
+	cp := complainant(who)
+	t := textsIn(cp.Language)
+	n := &klachtdesk.NewComplaint{
+		Channel: klachtdesk.ChannelEmail, ReceivedAt: recv, Complainant: cp, Kind: klachtdesk.KindService,
+		Severity: klachtdesk.SeverityNormal, Subject: pick(rnd, t.subjects),
+		Description: pick(rnd, t.complaint) + "\n\n" + pick(rnd, t.complaint),
+	}
+	n.Subtype = pick(rnd, klachtdesk.Subtypes[n.Kind])
+	return n
+}
