@@ -6,8 +6,8 @@
 // intake of 10,000 mails (bench/import); on PostgreSQL also registration
 // and intake by two instances at once.
 //
-//	go build -o /tmp/kd ./cmd/klachtdesk
-//	go build -o /tmp/kdimport ./bench/import && go build -o /tmp/kdstartup ./bench/startup
+//	go build -o /tmp/kdb/bin/klachtdesk ./cmd/klachtdesk
+//	go build -o /tmp/kdb/bin/import ./bench/import && go build -o /tmp/kdb/bin/startup ./bench/startup
 //	go run ./bench/backends -generate 10000 -data /tmp/s10k                      # SQLite
 //	createdb -h 127.0.0.1 -U postgres kdbench
 //	go run ./bench/backends -generate 10000 -data /tmp/p10k -db postgres://postgres@127.0.0.1:5432/kdbench?sslmode=disable
@@ -55,9 +55,9 @@ func main() {
 	flag.StringVar(&c.dsn, "db", "", "postgres:// URL; empty: SQLite in -data")
 	flag.IntVar(&c.generate, "generate", 0, "first fill the (empty) store with this many complaints (bench/gen, seed 1)")
 	flag.IntVar(&c.seed, "seed", 2, "seed of this run's registrations and mails: use a new one to measure a store again")
-	flag.StringVar(&c.bin, "bin", "/tmp/kd", "klachtdesk binary (audit verify, serve)")
-	flag.StringVar(&c.importBin, "import", "/tmp/kdimport", "bench/import binary")
-	flag.StringVar(&c.startupBin, "startup", "/tmp/kdstartup", "bench/startup binary")
+	flag.StringVar(&c.bin, "bin", "/tmp/kdb/bin/klachtdesk", "klachtdesk binary (audit verify, serve)")
+	flag.StringVar(&c.importBin, "import", "/tmp/kdb/bin/import", "bench/import binary")
+	flag.StringVar(&c.startupBin, "startup", "/tmp/kdb/bin/startup", "bench/startup binary")
 	flag.IntVar(&c.regOne, "register", 500, "registrations one by one")
 	flag.IntVar(&c.regBatches, "batches", 20, "batches of 100 registrations")
 	flag.IntVar(&c.acts, "acts", 300, "actions, one per transaction")

@@ -6,23 +6,25 @@
 #
 # PostgreSQL: the local server (trust auth); a database kdbench$N is
 # created for the run and dropped after it. The stores are left in
-# /tmp/kdside/ until the next run.
+# /tmp/kdb/side/ until the next run.
 set -eu
 n=${1:-10000}
 pg=${PGURL:-postgres://postgres@127.0.0.1:5432}
-go build -o /tmp/kd ./cmd/klachtdesk
-go build -o /tmp/kdimport ./bench/import
-go build -o /tmp/kdstartup ./bench/startup
-go build -o /tmp/kdbackends ./bench/backends
-rm -rf /tmp/kdside/s$n /tmp/kdside/p$n
-mkdir -p /tmp/kdside
+bin=/tmp/kdb/bin # the defaults of bench/backends
+mkdir -p $bin
+go build -o $bin/klachtdesk ./cmd/klachtdesk
+go build -o $bin/import ./bench/import
+go build -o $bin/startup ./bench/startup
+go build -o $bin/backends ./bench/backends
+rm -rf /tmp/kdb/side/s$n /tmp/kdb/side/p$n
+mkdir -p /tmp/kdb/side
 uptime
-/tmp/kdbackends -generate "$n" -data /tmp/kdside/s$n
+$bin/backends -generate "$n" -data /tmp/kdb/side/s$n
 db=kdbench$n
 dropdb -h 127.0.0.1 -U postgres --if-exists $db
 createdb -h 127.0.0.1 -U postgres $db
-/tmp/kdbackends -generate "$n" -data /tmp/kdside/p$n -db "$pg/$db?sslmode=disable"
+$bin/backends -generate "$n" -data /tmp/kdb/side/p$n -db "$pg/$db?sslmode=disable"
 psql -h 127.0.0.1 -U postgres -d $db -tAc "SELECT 'postgres database size: ' || pg_size_pretty(pg_database_size('$db'))"
-du -sh /tmp/kdside/s$n/klachtdesk.db
+du -sh /tmp/kdb/side/s$n/klachtdesk.db
 dropdb -h 127.0.0.1 -U postgres $db
 uptime
