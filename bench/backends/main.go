@@ -189,7 +189,7 @@ func run(ctx context.Context, c config) error {
 		took = time.Since(start)
 		fmt.Printf("register in batches of 100: %d in %s = %.0f complaints/s\n", c.regBatches*100, took.Round(time.Millisecond), float64(c.regBatches*100)/took.Seconds())
 	}
-	if !c.skip["act"] && len(registered) > 0 {
+	if !c.skip["act"] && len(registered) > 0 && c.acts > 0 {
 		load("act")
 		subtypes := []string{"communication", "information"}
 		var ds []time.Duration
