@@ -22,6 +22,7 @@ Every command takes these flags (a flag wins over its environment variable):
   --data DIR         data folder (KLACHTDESK_DATA, default ./klachtdesk-data)
   --db URL           database URL (KLACHTDESK_DB or a file named by
                      KLACHTDESK_DB_FILE; default: SQLite in the data folder)
+  --db-max-conns N   PostgreSQL connections per process (KLACHTDESK_DB_MAX_CONNS, default 10)
   --log-format F     text or json (KLACHTDESK_LOG_FORMAT, default text)
   --log-level L      debug, info, warn or error (KLACHTDESK_LOG_LEVEL, default info)
 
@@ -35,6 +36,7 @@ Elke opdracht kent deze opties (een optie gaat voor haar omgevingsvariabele):
   --data MAP         datamap (KLACHTDESK_DATA, standaard ./klachtdesk-data)
   --db URL           database-URL (KLACHTDESK_DB of een bestand genoemd in
                      KLACHTDESK_DB_FILE; standaard: SQLite in de datamap)
+  --db-max-conns N   verbindingen met PostgreSQL per proces (KLACHTDESK_DB_MAX_CONNS, standaard 10)
   --log-format F     text of json (KLACHTDESK_LOG_FORMAT, standaard text)
   --log-level L      debug, info, warn of error (KLACHTDESK_LOG_LEVEL, standaard info)
 
@@ -50,8 +52,8 @@ Afsluitstatus: 0 gelukt, 1 mislukt, 2 verkeerde opdrachtregel.
 	mGroupUsageTail = Msg("\nRun \"klachtdesk %s SUB-COMMAND -h\" for its flags.\n",
 		"\n'klachtdesk %s SUBOPDRACHT -h' toont de opties ervan.\n")
 	mFlagsHeader = Msg("\nFlags:\n", "\nOpties:\n")
-	mEnvironment = Msg("\nEnvironment: KLACHTDESK_DATA, KLACHTDESK_DB (or KLACHTDESK_DB_FILE), KLACHTDESK_LOG_FORMAT,\nKLACHTDESK_LOG_LEVEL, KLACHTDESK_LANG (nl or en)",
-		"\nOmgeving: KLACHTDESK_DATA, KLACHTDESK_DB (of KLACHTDESK_DB_FILE), KLACHTDESK_LOG_FORMAT,\nKLACHTDESK_LOG_LEVEL, KLACHTDESK_LANG (nl of en)")
+	mEnvironment = Msg("\nEnvironment: KLACHTDESK_DATA, KLACHTDESK_DB (or KLACHTDESK_DB_FILE), KLACHTDESK_DB_MAX_CONNS, KLACHTDESK_LOG_FORMAT,\nKLACHTDESK_LOG_LEVEL, KLACHTDESK_LANG (nl or en)",
+		"\nOmgeving: KLACHTDESK_DATA, KLACHTDESK_DB (of KLACHTDESK_DB_FILE), KLACHTDESK_DB_MAX_CONNS, KLACHTDESK_LOG_FORMAT,\nKLACHTDESK_LOG_LEVEL, KLACHTDESK_LANG (nl of en)")
 	mEnvironmentEnd = Msg("; a flag wins over its variable.\n", "; een optie gaat voor haar variabele.\n")
 	// mFlagDefault is how the flag package ends a flag's line with its
 	// default value.
@@ -74,6 +76,7 @@ var groups = map[string]*Text{
 var (
 	MsgFlagData       = Msg("data `folder`", "data`map`")
 	MsgFlagDB         = Msg("database `URL` (empty: SQLite in the data folder)", "database-`URL` (leeg: SQLite in de datamap)")
+	MsgFlagDBMaxConns = Msg("most `connections` to PostgreSQL per process (0: 10)", "hoogste aantal `verbindingen` met PostgreSQL per proces (0: 10)")
 	MsgFlagLogFormat  = Msg("log format: text or json", "log`formaat`: text of json")
 	MsgFlagLogLevel   = Msg("log level: debug, info, warn or error", "log`niveau`: debug, info, warn of error")
 	MsgFlagAddr       = Msg("`HOST:PORT` to listen on", "`HOST:PORT` waarop de server luistert")

@@ -205,6 +205,7 @@ var (
 var (
 	MsgInternal    = Msg("internal error: %v", "interne fout: %v")
 	MsgLogFormat   = Msg("log format must be text or json, not %q", "het logformaat moet text of json zijn, niet %q")
+	MsgDBMaxConns  = Msg("--db-max-conns must be 0 (the default) or more, not %d", "--db-max-conns moet 0 (de standaard) of meer zijn, niet %d")
 	MsgLanguage    = Msg("KLACHTDESK_LANG must be nl or en, not %q", "KLACHTDESK_LANG moet nl of en zijn, niet %q")
 	MsgSecretTwice = Msg("set %s or %s_FILE, not both", "zet %s of %s_FILE, niet allebei")
 	MsgOpenDB      = Msg("cannot open the database: %w", "kan de database niet openen: %w")

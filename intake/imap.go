@@ -2,8 +2,10 @@ package intake
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -56,6 +58,11 @@ type Mailbox struct {
 	// pause between polls sends NOOP, well within the 29 minutes after
 	// which RFC 2177 lets a server drop an idle client.
 	KeepAlive Duration `json:"keepalive,omitzero"`
+	// LeaseInterval is how often the instance polling the mailbox renews
+	// its lease in the store (default 10 s): several serve instances on
+	// one database poll a mailbox one at a time, and another takes over
+	// three intervals after the holder stopped renewing (it died).
+	LeaseInterval Duration `json:"lease_interval,omitzero"`
 
 	// RootCAs verifies the server (nil: the system's roots); for tests.
 	RootCAs *x509.CertPool `json:"-"`
@@ -150,6 +157,9 @@ func (mb *Mailbox) setDefaults() {
 	if mb.KeepAlive <= 0 {
 		mb.KeepAlive = Duration(10 * time.Minute)
 	}
+	if mb.LeaseInterval <= 0 {
+		mb.LeaseInterval = Duration(10 * time.Second)
+	}
 }
 
 // MailboxStore is the store an IMAPSource takes mail into: the domain's
@@ -166,6 +176,16 @@ type MailboxStore interface {
 	// SetMailboxState records the UIDVALIDITY and the highest UID taken,
 	// after the mails up to it were taken. Returns EFORBIDDEN for a viewer.
 	SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
+
+	// LeaseMailbox takes or renews the named mailbox's lease for holder,
+	// until ttl from now by the store's clock, when it is free, expired
+	// or holder's already. held reports whether holder has it; current
+	// names the holder of the lease now. Returns EFORBIDDEN for a viewer.
+	LeaseMailbox(ctx context.Context, mailbox, holder string, ttl time.Duration) (current string, held bool, err error)
+
+	// ReleaseMailbox gives up holder's lease of the named mailbox; a
+	// lease another holds is left alone.
+	ReleaseMailbox(ctx context.Context, mailbox, holder string) error
 }
 
 // IMAPSource takes the mail of one IMAP mailbox. A mail is fetched with
@@ -191,12 +211,19 @@ type IMAPSource struct {
 	// Backoff is Run's first pause after a failure (default 1 s); it
 	// doubles with each failure in a row up to MaxBackoff (default 5 min).
 	Backoff, MaxBackoff time.Duration
+	// Holder names this instance in the mailbox's lease (default host
+	// name, process ID and a random part): Run polls only while it holds
+	// the lease.
+	Holder string
 
 	sess   *session
 	exists chan uint32
 	// failures counts store refusals per UID: a mail that fails
 	// repeatedly while the store works is quarantined.
 	failures map[imap.UID]int
+
+	// standby is set while another instance holds the mailbox's lease.
+	standby bool
 
 	mu     sync.Mutex
 	status klachtdesk.MailboxStatus
@@ -214,11 +241,124 @@ var errStalled = errors.New("the IMAP server stopped answering")
 // store itself) are logged and retried with a growing pause; a failure of
 // the store never counts against a mail. When ctx ends, the connection is
 // closed at once, whatever the server does.
+//
+// Several instances (serve on several machines, one database) may run the
+// same mailbox: Run polls only while it holds the mailbox's lease in the
+// store, renews it every LeaseInterval, and gives it up when ctx ends. The
+// others wait, saying so once in the log, and one of them takes over when
+// the holder stops renewing for three intervals (it died).
 func (s *IMAPSource) Run(ctx context.Context) error {
 	if err := s.Mailbox.Check(); err != nil {
 		return err
 	}
 	s.defaults()
+	for ctx.Err() == nil {
+		if !s.acquire(ctx) {
+			break
+		}
+		lctx, cancel := context.WithCancel(ctx)
+		var renewing sync.WaitGroup
+		renewing.Go(func() { s.keepLease(lctx, cancel) })
+		s.poll(lctx)
+		cancel()
+		renewing.Wait()
+		s.disconnect()
+	}
+	s.disconnect()
+	// Give the lease up, so that another instance takes over at once
+	// rather than when it expires.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.Store.ReleaseMailbox(rctx, s.Mailbox.Name(), s.Holder); err != nil {
+		s.Logger.Warn("IMAP intake: could not give up the mailbox's lease; another instance takes over when it expires",
+			"mailbox", s.Mailbox.Name(), "err", err)
+	}
+	return nil
+}
+
+// leaseTTL is how long a lease lasts unrenewed: three renewals.
+func (s *IMAPSource) leaseTTL() time.Duration { return 3 * time.Duration(s.Mailbox.LeaseInterval) }
+
+// acquire waits until this instance holds the mailbox's lease, and reports
+// false when ctx ended first. While another instance holds it, that is
+// logged once, and the status counts each confirmation that the holder is
+// alive as a check: the mailbox is polled, by the other instance.
+func (s *IMAPSource) acquire(ctx context.Context) bool {
+	name, interval := s.Mailbox.Name(), time.Duration(s.Mailbox.LeaseInterval)
+	backoff := s.Backoff
+	for ctx.Err() == nil {
+		holder, held, err := s.Store.LeaseMailbox(ctx, name, s.Holder, s.leaseTTL())
+		pause := interval
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return false
+			}
+			s.setError(err)
+			s.Logger.Warn("IMAP intake: the mailbox's lease cannot be taken now; retrying", "mailbox", name, "err", err, "retry_in", backoff.String())
+			pause, backoff = backoff, min(backoff*2, s.MaxBackoff)
+		case held:
+			if s.standby {
+				s.Logger.Info("IMAP intake: this instance polls the mailbox now", "mailbox", name, "holder", s.Holder)
+			}
+			s.standby = false
+			return true
+		default:
+			if !s.standby {
+				s.Logger.Info("IMAP intake: another instance polls this mailbox; this one waits and takes over if that one stops",
+					"mailbox", name, "holder", holder, "takeover_after", s.leaseTTL().String())
+			}
+			s.standby = true
+			backoff = s.Backoff
+			s.polled()
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+	}
+	return false
+}
+
+// keepLease renews the lease every LeaseInterval until ctx ends, and calls
+// lost when it is lost: another instance holds it (this one stalled past
+// its expiry), or it could not be renewed until it expired. Polling then
+// stops at once.
+func (s *IMAPSource) keepLease(ctx context.Context, lost context.CancelFunc) {
+	name, interval := s.Mailbox.Name(), time.Duration(s.Mailbox.LeaseInterval)
+	renewed := time.Now()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		holder, held, err := s.Store.LeaseMailbox(ctx, name, s.Holder, s.leaseTTL())
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err == nil && held:
+			renewed = time.Now()
+			continue
+		case err == nil:
+			s.Logger.Warn("IMAP intake: another instance took over the mailbox; this one stops polling it",
+				"mailbox", name, "holder", holder)
+		case time.Since(renewed) < s.leaseTTL()-interval:
+			s.Logger.Warn("IMAP intake: the mailbox's lease could not be renewed; retrying", "mailbox", name, "err", err)
+			continue
+		default:
+			s.Logger.Warn("IMAP intake: the mailbox's lease could not be renewed before it expired; this one stops polling it",
+				"mailbox", name, "err", err)
+		}
+		lost()
+		return
+	}
+}
+
+// poll is Run's loop while this instance holds the lease: until ctx ends.
+func (s *IMAPSource) poll(ctx context.Context) {
 	backoff, failed := s.Backoff, 0
 	for ctx.Err() == nil {
 		_, err := s.Sync(ctx)
@@ -249,8 +389,6 @@ func (s *IMAPSource) Run(ctx context.Context) error {
 		}
 		backoff = min(backoff*2, s.MaxBackoff)
 	}
-	s.disconnect()
-	return nil
 }
 
 func (s *IMAPSource) defaults() {
@@ -269,6 +407,22 @@ func (s *IMAPSource) defaults() {
 	if s.MaxBackoff < s.Backoff {
 		s.MaxBackoff = max(5*time.Minute, s.Backoff)
 	}
+	if s.Holder == "" {
+		s.Holder = holderName()
+	}
+}
+
+// holderName names this process in a mailbox lease: host name, process ID
+// and a random part, so that a restarted process on the same host (which
+// may get the same ID) does not count as the one that held the lease.
+func holderName() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown-host"
+	}
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
 
 // Status returns how intake of the mailbox is doing: when it was last

@@ -29,6 +29,21 @@ func openStore(t *testing.T) (*sqldb.DB, *sqldb.IntakeService) {
 	return db, in
 }
 
+// rawStore opens the store's database directly, behind its back, for
+// counting rows: the SQLite file, or the PostgreSQL schema of the test.
+func rawStore(t *testing.T, db *sqldb.DB) *sql.DB {
+	t.Helper()
+	driver, dsn := "sqlite", db.Path()
+	if dsn == "" {
+		driver, dsn = "pgx", db.DSN()
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
 // testWriter writes every letter as a one-line acknowledgement.
 type testWriter struct{}
 
@@ -284,10 +299,7 @@ func TestIMAPSource_Poison(t *testing.T) {
 		t.Errorf("complaints = %d: the mails behind the poison must be taken", countComplaints(t, db))
 	}
 	// The quarantine keeps both with their reasons.
-	raw, err := sql.Open("sqlite", db.Path())
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := rawStore(t, db)
 	defer raw.Close()
 	var n int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM inbound WHERE outcome = 'error' AND reason <> ''`).Scan(&n); err != nil || n != 2 {

@@ -114,17 +114,8 @@ const (
 // The personal values of a complaint's event are stored encrypted with the
 // complaint's key (seal.go), and it is those stored bytes the hash covers.
 func appendEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
-	if !tx.head.loaded {
-		// The first event of a transaction locks the head row (a no-op
-		// update takes the row lock on PostgreSQL; SQLite's transaction
-		// holds the write lock already). Later events of the same
-		// transaction chain on in memory; Commit writes the head once.
-		err := tx.queryRow(ctx, `UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1
-			RETURNING last_event_id, last_hash`).Scan(&tx.head.id, &tx.head.hash)
-		if err != nil {
-			return fmt.Errorf("append %s event: read audit head: %w", e.Kind, err)
-		}
-		tx.head.loaded = true
+	if err := lockAuditHead(ctx, tx); err != nil {
+		return fmt.Errorf("append %s event: %w", e.Kind, err)
 	}
 	e.ID = tx.head.id + 1
 	prevHash := tx.head.hash
@@ -149,6 +140,25 @@ func appendEvent(ctx context.Context, tx *Tx, e *klachtdesk.Event) error {
 		return fmt.Errorf("append %s event: %w", e.Kind, err)
 	}
 	tx.head.id, tx.head.hash, tx.head.dirty = e.ID, e.Hash, true
+	return nil
+}
+
+// lockAuditHead reads the chain's head and locks its row for the rest of tx,
+// once per transaction. The first event of a transaction does so (a no-op
+// update takes the row lock on PostgreSQL; SQLite's transaction holds the
+// write lock already); later events chain on in memory and Commit writes
+// the head once. A transaction that must read what it changes after every
+// other change that appends events (settings revisions) calls it first.
+func lockAuditHead(ctx context.Context, tx *Tx) error {
+	if tx.head.loaded {
+		return nil
+	}
+	err := tx.queryRow(ctx, `UPDATE audit_head SET last_event_id = last_event_id WHERE id = 1
+		RETURNING last_event_id, last_hash`).Scan(&tx.head.id, &tx.head.hash)
+	if err != nil {
+		return fmt.Errorf("read audit head: %w", err)
+	}
+	tx.head.loaded = true
 	return nil
 }
 

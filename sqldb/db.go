@@ -103,6 +103,10 @@ func NewDB(dataDir, dsn string) *DB {
 // Path returns the SQLite database file ("" on PostgreSQL).
 func (db *DB) Path() string { return db.path }
 
+// DSN returns the DSN the DB was made with: "" for the SQLite file in the
+// data folder, else as given. It may hold a password: log Name instead.
+func (db *DB) DSN() string { return db.dsn }
+
 // unavailable marks a failure of the store itself as EUNAVAILABLE
 // (dialect.storeFailure) and counts it by kind through StoreError.
 func (db *DB) unavailable(err error) error {
@@ -213,10 +217,10 @@ func (db *DB) openPostgres(ctx context.Context) (err error) {
 	}
 	defer unlock()
 	if err := db.migrate(ctx); err != nil {
-		return err
+		return privilegeError(err)
 	}
 	if err := db.addMissingComplaintKeys(ctx); err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return privilegeError(fmt.Errorf("open database: %w", err))
 	}
 	return nil
 }

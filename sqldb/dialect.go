@@ -118,6 +118,17 @@ func (d dialect) lockRows() string {
 	return ""
 }
 
+// skipLocked is the locking hint of a SELECT that claims work rows (the
+// outbox), aliased o: rows another transaction holds are passed over instead
+// of waited for, so that two instances never claim the same row. SQLite needs
+// none: one writer at a time.
+func (d dialect) skipLocked() string {
+	if d == dialectPostgres {
+		return " FOR UPDATE OF o SKIP LOCKED"
+	}
+	return ""
+}
+
 // constraint is the kind of integrity constraint an error reports.
 type constraint int
 
@@ -223,6 +234,15 @@ func (d dialect) storeFailure(err error) (kind string, out error) {
 		return "", err
 	}
 	return kind, fmt.Errorf("%w: %w", klachtdesk.Errorf(klachtdesk.EUNAVAILABLE, "the store cannot write now (%s); try again later", why), err)
+}
+
+// retryable reports whether err ended a transaction that may simply be run
+// again: on PostgreSQL a serialization failure or a deadlock, both of which
+// roll the transaction back (retryTx). SQLite has neither: one writer at a
+// time, and a busy database waits in busy_timeout.
+func (d dialect) retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == pgSerializationFailure || pe.Code == pgDeadlockDetected)
 }
 
 // SQLSTATEs the store reacts to by name.

@@ -2,9 +2,15 @@ package sqldb
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/klachtdesk/klachtdesk"
 )
 
 func TestDialect_Rebind(t *testing.T) {
@@ -131,5 +137,70 @@ func TestDBName(t *testing.T) {
 	}
 	if got := NewDB("/srv/kd", "postgres://klachtdesk:geheim@db.example.nl/klachtdesk").Name(); got != "postgres://…" {
 		t.Errorf("PostgreSQL Name() = %q, want the scheme alone", got)
+	}
+}
+
+func TestCheckPostgresVersion(t *testing.T) {
+	for num, want := range map[int]string{
+		90624:  "the server runs PostgreSQL 9.6.24 and Klachtdesk needs 13 or newer",
+		120022: "the server runs PostgreSQL 12.22 and Klachtdesk needs 13 or newer",
+		130000: "",
+		150019: "",
+	} {
+		err := checkPostgresVersion(num)
+		if (err == nil) != (want == "") || (err != nil && err.Error() != want) {
+			t.Errorf("checkPostgresVersion(%d) = %v, want %q", num, err, want)
+		}
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://kd:geheim@db.example.nl:5432/kd?sslmode=require": "postgres://kd:***@db.example.nl:5432/kd?sslmode=require",
+		"postgres://kd@db.example.nl/kd":                             "postgres://kd@db.example.nl/kd",
+		"postgresql://db.example.nl/kd":                              "postgresql://db.example.nl/kd",
+		"not a url":                                                  "(not a URL)",
+	} {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// PostgreSQL's errors are classified by SQLSTATE, never by message text.
+func TestDialect_PostgresErrors(t *testing.T) {
+	d := dialectPostgres
+	wrap := func(code string) error {
+		return fmt.Errorf("store: %w", &pgconn.PgError{Code: code, Message: "whatever the server says"})
+	}
+	for code, want := range map[string]constraint{
+		"23505": constraintUnique, "23503": constraintForeignKey, "23514": constraintCheck,
+		"23502": constraintCheck, "P0001": constraintTrigger, "42601": constraintNone,
+	} {
+		if got := d.classify(wrap(code)); got != want {
+			t.Errorf("classify(%s) = %v, want %v", code, got, want)
+		}
+	}
+	for code, want := range map[string]string{
+		"53100": klachtdesk.StoreFailureDiskFull, "25006": klachtdesk.StoreFailureReadOnly,
+		"40001": klachtdesk.StoreFailureBusy, "40P01": klachtdesk.StoreFailureBusy, "55P03": klachtdesk.StoreFailureBusy,
+		"08006": klachtdesk.StoreFailureConnection, "57P01": klachtdesk.StoreFailureConnection,
+		"58030": klachtdesk.StoreFailureIO, "23505": "", "42P01": "",
+	} {
+		err := wrap(code)
+		kind, out := d.storeFailure(err)
+		if kind != want {
+			t.Errorf("storeFailure(%s) kind = %q, want %q", code, kind, want)
+		}
+		if unavailable := klachtdesk.ErrorCode(out) == klachtdesk.EUNAVAILABLE; unavailable != (want != "") || !errors.Is(out, err) {
+			t.Errorf("storeFailure(%s) = %v: EUNAVAILABLE %v, want %v, and the cause kept", code, out, unavailable, want != "")
+		}
+	}
+	// A deadline of the caller is not a failure of the database.
+	if kind, _ := d.storeFailure(fmt.Errorf("query: %w", context.DeadlineExceeded)); kind != "" {
+		t.Errorf("a context deadline counted as %q", kind)
+	}
+	if kind, _ := d.storeFailure(&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}); kind != klachtdesk.StoreFailureConnection {
+		t.Errorf("a refused connection counted as %q", kind)
 	}
 }

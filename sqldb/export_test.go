@@ -39,9 +39,6 @@ func SetWritableTimeout(tb testing.TB, d time.Duration) {
 	tb.Cleanup(func() { writableTimeout = old })
 }
 
-// DSN returns the DSN the DB was made with ("" for the default SQLite file).
-func (db *DB) DSN() string { return db.dsn }
-
 // IsPostgres reports whether db runs on PostgreSQL.
 func (db *DB) IsPostgres() bool { return db.dialect == dialectPostgres }
 

@@ -87,6 +87,16 @@ func (s *IntakeService) TakeMails(ctx context.Context, in []klachtdesk.IncomingM
 		}
 	}
 
+	// Another instance taking the same mail at the same moment (it took
+	// over the mailbox's lease from one that stalled) makes the insert of
+	// the intake log row fail on its fingerprint once the other commits:
+	// run again, the mail is a duplicate.
+	unique := func(err error) bool { return s.db.dialect.classify(err) == constraintUnique }
+	return retryTx(ctx, s.db, unique, func() ([]*klachtdesk.IntakeResult, error) { return s.takeMails(ctx, u, in) })
+}
+
+// takeMails is one attempt of TakeMails: one transaction.
+func (s *IntakeService) takeMails(ctx context.Context, u *klachtdesk.User, in []klachtdesk.IncomingMail) ([]*klachtdesk.IntakeResult, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -671,20 +681,27 @@ func (s *IntakeService) MailboxState(ctx context.Context, mailbox string) (uidVa
 	return uidValidity, lastUID, nil
 }
 
-// SetMailboxState records the UIDVALIDITY and highest UID taken.
+// SetMailboxState records the UIDVALIDITY and highest UID taken. The state
+// only moves forward within one UIDVALIDITY: an instance that lost its
+// mailbox lease while it stalled cannot take back the progress of the one
+// that took over.
 func (s *IntakeService) SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
 	if _, err := writer(ctx); err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.exec(ctx, `INSERT INTO imap_state (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at`,
-		mailbox, int64(uidValidity), int64(lastUID), formatTime(tx.now)); err != nil {
-		return fmt.Errorf("state of mailbox %s: %w", mailbox, err)
-	}
-	return tx.Commit()
+	_, err := retryTx(ctx, s.db, nil, func() (struct{}, error) {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer tx.Rollback()
+		if _, err := tx.exec(ctx, `INSERT INTO imap_state (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at
+			WHERE imap_state.uid_validity <> excluded.uid_validity OR imap_state.last_uid < excluded.last_uid`,
+			mailbox, int64(uidValidity), int64(lastUID), formatTime(tx.now)); err != nil {
+			return struct{}{}, fmt.Errorf("state of mailbox %s: %w", mailbox, err)
+		}
+		return struct{}{}, tx.Commit()
+	})
+	return err
 }

@@ -143,6 +143,15 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 	if err != nil {
 		return nil, err
 	}
+	return retryTx(ctx, s.db, nil, func() ([]*klachtdesk.OutgoingLetter, error) { return s.claimLetters(ctx, u, limit, lease) })
+}
+
+// claimLetters is one attempt of ClaimLetters: one transaction. On
+// PostgreSQL the due rows are locked as they are read and rows another
+// instance is claiming are skipped (dialect.skipLocked), so two instances
+// never claim one letter; the lease (next_attempt_at) hands the letter of an
+// instance that died to another once it ends.
+func (s *OutboxService) claimLetters(ctx context.Context, u *klachtdesk.User, limit int, lease time.Duration) ([]*klachtdesk.OutgoingLetter, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -162,7 +171,7 @@ func (s *OutboxService) ClaimLetters(ctx context.Context, limit int, lease time.
 	if waits == "" && s.Letters == nil {
 		q += ` AND o.reason = ''`
 	}
-	rows, err := tx.query(ctx, q+` ORDER BY o.next_attempt_at, o.id LIMIT ?`, append(args, limit)...)
+	rows, err := tx.query(ctx, q+` ORDER BY o.next_attempt_at, o.id LIMIT ?`+tx.db.dialect.skipLocked(), append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("claim letters: %w", err)
 	}
@@ -316,15 +325,18 @@ func (s *OutboxService) finish(ctx context.Context, id int64, state klachtdesk.L
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := finishLetter(ctx, tx, u, id, state, reason); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err = retryTx(ctx, s.db, nil, func() (struct{}, error) {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer tx.Rollback()
+		if err := finishLetter(ctx, tx, u, id, state, reason); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, tx.Commit()
+	})
+	return err
 }
 
 // finishLetter moves a queued letter to sent or failed, with its event. A
@@ -360,16 +372,19 @@ func (s *OutboxService) LetterRetry(ctx context.Context, id int64, reason string
 	if _, err := writer(ctx); err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'queued'`,
-		formatTime(next), klachtdesk.Clip(klachtdesk.CleanText(reason), 2000), id); err != nil {
-		return fmt.Errorf("retry letter %d: %w", id, err)
-	}
-	return tx.Commit()
+	_, err := retryTx(ctx, s.db, nil, func() (struct{}, error) {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return struct{}{}, err
+		}
+		defer tx.Rollback()
+		if _, err := tx.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'queued'`,
+			formatTime(next), klachtdesk.Clip(klachtdesk.CleanText(reason), 2000), id); err != nil {
+			return struct{}{}, fmt.Errorf("retry letter %d: %w", id, err)
+		}
+		return struct{}{}, tx.Commit()
+	})
+	return err
 }
 
 // loadDeliveries fills the outbox state of the outbound messages in byID.

@@ -192,3 +192,15 @@ func (tx *Tx) lockWriter(ctx context.Context) error {
 	}
 	return nil
 }
+
+// privilegeError says what to do when the role lacks a privilege
+// (SQLSTATE 42501) the store needs: to create its tables at the first
+// start, then to read and write them. Other errors are returned as they are.
+func privilegeError(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "42501" {
+		return err
+	}
+	return fmt.Errorf("the database role lacks a privilege Klachtdesk needs: %s; "+
+		"let the role own the database (or its schema), so that it can create and change its tables (README, Running on PostgreSQL): %w", pe.Message, err)
+}

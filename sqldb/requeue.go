@@ -105,9 +105,17 @@ func requeueLetters(ctx context.Context, tx *Tx, u *klachtdesk.User, where strin
 		if l.waited {
 			reason = klachtdesk.LetterWaitingForOrganisation
 		}
-		if _, err := tx.exec(ctx, `UPDATE outbox SET state = 'queued', reason = ?, last_error = '', attempts = 0, next_attempt_at = ?, requeued_at = ?
-			WHERE id = ? AND state = 'failed'`, reason, now, now, l.ID); err != nil {
+		res, err := tx.exec(ctx, `UPDATE outbox SET state = 'queued', reason = ?, last_error = '', attempts = 0, next_attempt_at = ?, requeued_at = ?
+			WHERE id = ? AND state = 'failed'`, reason, now, now, l.ID)
+		if err != nil {
 			return nil, fmt.Errorf("requeue letter %d: %w", l.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, fmt.Errorf("requeue letter %d: %w", l.ID, err)
+		} else if n == 0 {
+			// Another instance requeued it since it was read (PostgreSQL,
+			// read committed): once is enough, and one event.
+			continue
 		}
 		if err := letterEvent(ctx, tx, u, l.complaintID, klachtdesk.EventLetterRequeued, l.messageRow, l.Reason); err != nil {
 			return nil, err

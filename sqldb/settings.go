@@ -44,12 +44,24 @@ func (s *SettingsService) SetSetting(ctx context.Context, key, value string) (kl
 	if err != nil {
 		return klachtdesk.Settings{}, err
 	}
+	return retryTx(ctx, s.db, nil, func() (klachtdesk.Settings, error) { return s.setSetting(ctx, u, key, value) })
+}
+
+// setSetting is one attempt of SetSetting: one transaction.
+func (s *SettingsService) setSetting(ctx context.Context, u *klachtdesk.User, key, value string) (klachtdesk.Settings, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return klachtdesk.Settings{}, err
 	}
 	defer tx.Rollback()
-
+	// Changes of settings, on any instance, happen one after the other:
+	// the change appends an event anyway, and taking the audit head's
+	// lock before reading makes this one read the settings and revision
+	// the previous change committed (PostgreSQL's read committed would
+	// otherwise let two changes both write the next revision).
+	if err := lockAuditHead(ctx, tx); err != nil {
+		return klachtdesk.Settings{}, fmt.Errorf("store setting %s: %w", key, err)
+	}
 	settings, err := loadSettings(ctx, tx)
 	if err != nil {
 		return klachtdesk.Settings{}, err
@@ -111,7 +123,12 @@ func loadSettings(ctx context.Context, tx *Tx) (klachtdesk.Settings, error) {
 	if s, ok := tx.db.settings.get(revision); ok {
 		return s, nil
 	}
-	rows, err := tx.query(ctx, `SELECT key, value FROM settings`)
+	// The values and their revision are read in one statement: on
+	// PostgreSQL (read committed) each statement sees the changes
+	// committed before it began, and values of one revision must not be
+	// cached under another. With no stored value the revision read above
+	// stands.
+	rows, err := tx.query(ctx, `SELECT key, value, (SELECT COALESCE(MAX(revision), 0) FROM settings_changes) FROM settings`)
 	if err != nil {
 		return klachtdesk.Settings{}, fmt.Errorf("read settings: %w", err)
 	}
@@ -119,7 +136,7 @@ func loadSettings(ctx context.Context, tx *Tx) (klachtdesk.Settings, error) {
 	m := map[string]string{}
 	for rows.Next() {
 		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
+		if err := rows.Scan(&k, &v, &revision); err != nil {
 			return klachtdesk.Settings{}, fmt.Errorf("read settings: %w", err)
 		}
 		m[k] = v

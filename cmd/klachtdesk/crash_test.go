@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/klachtdesk/klachtdesk/internal/mailgen"
+	"github.com/klachtdesk/klachtdesk/internal/storetest"
 	"github.com/klachtdesk/klachtdesk/internal/testpeer"
 )
 
@@ -60,7 +61,19 @@ type intakeState struct {
 
 func readIntakeState(t *testing.T, dataDir string) intakeState {
 	t.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(dataDir, "klachtdesk.db")+"?mode=ro&_pragma=busy_timeout(10000)")
+	return readIntakeStateOf(t, dataDir, "")
+}
+
+// readIntakeStateOf is readIntakeState of the store at dsn: the SQLite file
+// in dataDir when dsn is "", else the PostgreSQL database it names. On
+// PostgreSQL every blob is in the database, and audit verify checks each.
+func readIntakeStateOf(t *testing.T, dataDir, dsn string) intakeState {
+	t.Helper()
+	driver, source := "sqlite", filepath.Join(dataDir, "klachtdesk.db")+"?mode=ro&_pragma=busy_timeout(10000)"
+	if dsn != "" {
+		driver, source = "pgx", dsn
+	}
+	db, err := sql.Open(driver, source)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +111,7 @@ func readIntakeState(t *testing.T, dataDir string) intakeState {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
+	for dsn == "" && rows.Next() {
 		var sum string
 		if err := rows.Scan(&sum); err != nil {
 			t.Fatal(err)
@@ -112,7 +125,7 @@ func readIntakeState(t *testing.T, dataDir string) intakeState {
 	if err := db.QueryRow(`SELECT COUNT(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM inbound i WHERE i.complaint_id = c.id AND i.outcome = 'new')`).Scan(&orphans); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.QueryRow(`SELECT COUNT(*) FROM (SELECT complaint_id FROM inbound WHERE outcome = 'new' GROUP BY complaint_id HAVING COUNT(*) > 1)`).Scan(&doubled); err != nil {
+	if err := db.QueryRow(`SELECT COUNT(*) FROM (SELECT complaint_id FROM inbound WHERE outcome = 'new' GROUP BY complaint_id HAVING COUNT(*) > 1) AS d`).Scan(&doubled); err != nil {
 		t.Fatal(err)
 	}
 	if missing+orphans+doubled > 0 {
@@ -122,12 +135,20 @@ func readIntakeState(t *testing.T, dataDir string) intakeState {
 }
 
 // verifyAudit runs audit verify on dataDir.
-func verifyAudit(t *testing.T, dataDir string) {
+func verifyAudit(t *testing.T, dataDir string, db ...string) {
 	t.Helper()
-	out, err := child("audit", "verify", "--data", dataDir).CombinedOutput()
+	out, err := child(append([]string{"audit", "verify", "--data", dataDir}, dbFlag(db...)...)...).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "audit trail intact") {
 		t.Errorf("audit verify on %s: %v\n%s", dataDir, err, out)
 	}
+}
+
+// dbFlag returns the --db flag of a child for the DSN in db, if any.
+func dbFlag(db ...string) []string {
+	if len(db) == 0 || db[0] == "" {
+		return nil
+	}
+	return []string{"--db", db[0]}
 }
 
 // killAfter starts cmd, kills it with SIGKILL after d (unless it ended
@@ -161,7 +182,22 @@ func TestCrashImport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash injection is not short")
 	}
-	runs := crashRuns(t, 80)
+	crashImport(t, crashRuns(t, 80), func(testing.TB) string { return "" })
+}
+
+// TestCrashImportPostgres is TestCrashImport on PostgreSQL, each run in a
+// schema of its own: fewer runs, for a schema costs a second to make.
+func TestCrashImportPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash injection is not short")
+	}
+	storetest.ServerURL(t)
+	crashImport(t, crashRuns(t, 10), storetest.FreshSchema)
+}
+
+// crashImport kills imports at random moments, runs times, each into the
+// store at newDSN(t) ("" for SQLite in the run's data folder).
+func crashImport(t *testing.T, runs int, newDSN func(testing.TB) string) {
 	// 290 mails with noise, and 10 with a 200 KB attachment, whose
 	// contents go to files of the blob store rather than the database.
 	mails := mailgen.Generate(290, mailgen.Options{Seed: 42, Noise: true})
@@ -179,13 +215,13 @@ func TestCrashImport(t *testing.T) {
 	}
 
 	// The reference: one uninterrupted import.
-	refDir := filepath.Join(t.TempDir(), "ref")
+	refDir, refDSN := filepath.Join(t.TempDir(), "ref"), newDSN(t)
 	start := time.Now()
-	if out, err := child("import", "--data", refDir, src).CombinedOutput(); err != nil {
+	if out, err := child(append([]string{"import", "--data", refDir, src}, dbFlag(refDSN)...)...).CombinedOutput(); err != nil {
 		t.Fatalf("reference import: %v\n%s", err, out)
 	}
 	full := time.Since(start)
-	want := readIntakeState(t, refDir)
+	want := readIntakeStateOf(t, refDir, refDSN)
 	if want.inbound != 300-countKind(mails, mailgen.Duplicate) || want.complaints == 0 {
 		t.Fatalf("reference import recorded %+v", want)
 	}
@@ -193,20 +229,21 @@ func TestCrashImport(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	hits := 0
 	for run := range runs {
-		dir := filepath.Join(t.TempDir(), "data")
+		dir, dsn := filepath.Join(t.TempDir(), "data"), newDSN(t)
 		batch := []string{"1", "10", "50"}[run%3]
 		delay := time.Duration(rng.Int64N(int64(full)))
-		if killAfter(t, child("import", "--data", dir, "--batch", batch, src), delay) {
+		args := append([]string{"import", "--data", dir, "--batch", batch}, dbFlag(dsn)...)
+		if killAfter(t, child(append(args, src)...), delay) {
 			hits++
 		}
-		if out, err := child("import", "--data", dir, "--batch", batch, src).CombinedOutput(); err != nil {
+		if out, err := child(append(args, src)...).CombinedOutput(); err != nil {
 			t.Fatalf("run %d: resume after a kill at %s: %v\n%s", run, delay, err, out)
 		}
-		got := readIntakeState(t, dir)
+		got := readIntakeStateOf(t, dir, dsn)
 		if got.inbound != want.inbound || got.complaints != want.complaints || got.letters != want.letters || fmt.Sprint(got.outcomes) != fmt.Sprint(want.outcomes) {
 			t.Errorf("run %d (batch %s, killed after %s): got %+v, want %+v", run, batch, delay, got, want)
 		}
-		verifyAudit(t, dir)
+		verifyAudit(t, dir, dsn)
 	}
 	t.Logf("%d runs, %d kills hit a running import (a full import takes %s)", runs, hits, full.Round(time.Millisecond))
 	if hits < runs/2 {

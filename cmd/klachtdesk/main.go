@@ -62,11 +62,13 @@ func main() {
 
 // Config is the configuration shared by every command.
 type Config struct {
-	DataDir   string     // data folder: the SQLite database and the blob store
-	DB        string     // database URL; "" is SQLite in DataDir
-	LogFormat string     // text or json
-	LogLevel  slog.Level // debug, info, warn or error
-	Addr      string     // serve: HOST:PORT to listen on
+	DataDir string // data folder: the SQLite database and the blob store
+	DB      string // database URL; "" is SQLite in DataDir
+	// DBMaxConns bounds the PostgreSQL connection pool (0: sqldb's default).
+	DBMaxConns int
+	LogFormat  string     // text or json
+	LogLevel   slog.Level // debug, info, warn or error
+	Addr       string     // serve: HOST:PORT to listen on
 	// MailConfig names the mail configuration file (IMAP mailboxes, SMTP
 	// server) of serve, fetch and deliver; "" is none.
 	MailConfig string
@@ -204,6 +206,7 @@ func (m *Main) chooseLanguage() error {
 func (m *Main) defineFlags(cmd *cli.Command, fs *flag.FlagSet) {
 	fs.StringVar(&m.Config.DataDir, "data", m.Config.DataDir, m.flagText(cli.MsgFlagData))
 	fs.StringVar(&m.Config.DB, "db", "", m.flagText(cli.MsgFlagDB))
+	fs.IntVar(&m.Config.DBMaxConns, "db-max-conns", 0, m.flagText(cli.MsgFlagDBMaxConns))
 	fs.StringVar(&m.Config.LogFormat, "log-format", m.Config.LogFormat, m.flagText(cli.MsgFlagLogFormat))
 	fs.TextVar(&m.Config.LogLevel, "log-level", m.Config.LogLevel, m.flagText(cli.MsgFlagLogLevel))
 	if cmd.Config&cli.ConfigAddr != 0 {
@@ -219,12 +222,13 @@ func (m *Main) flagText(t *cli.Text) string { return t.In(m.app.Lang) }
 
 // envVars maps flags to their environment variables.
 var envVars = map[string]string{
-	"data":        "KLACHTDESK_DATA",
-	"db":          "KLACHTDESK_DB",
-	"log-format":  "KLACHTDESK_LOG_FORMAT",
-	"log-level":   "KLACHTDESK_LOG_LEVEL",
-	"addr":        "KLACHTDESK_ADDR",
-	"mail-config": "KLACHTDESK_MAIL_CONFIG",
+	"data":         "KLACHTDESK_DATA",
+	"db":           "KLACHTDESK_DB",
+	"db-max-conns": "KLACHTDESK_DB_MAX_CONNS",
+	"log-format":   "KLACHTDESK_LOG_FORMAT",
+	"log-level":    "KLACHTDESK_LOG_LEVEL",
+	"addr":         "KLACHTDESK_ADDR",
+	"mail-config":  "KLACHTDESK_MAIL_CONFIG",
 }
 
 // secretEnv are the variables that may instead name a file holding the
@@ -254,6 +258,9 @@ func (m *Main) applyEnv(fs *flag.FlagSet) error {
 	}
 	if f := m.Config.LogFormat; f != "text" && f != "json" {
 		return m.app.Usagef(cli.MsgLogFormat, f)
+	}
+	if n := m.Config.DBMaxConns; n < 0 {
+		return m.app.Usagef(cli.MsgDBMaxConns, n)
 	}
 	return nil
 }
@@ -377,6 +384,7 @@ func (m *Main) openStore(ctx context.Context, use cli.StoreUse) error {
 	}
 	db := sqldb.NewDB(m.Config.DataDir, m.Config.DB)
 	db.ReadOnly, db.Exclusive = use == cli.StoreReadOnly, m.cmd.Name == "serve"
+	db.MaxConns = m.Config.DBMaxConns
 	if err := db.Open(ctx); err != nil {
 		return m.app.OpenStoreError(err)
 	}

@@ -89,13 +89,15 @@ func ServerURL(tb testing.TB) string {
 }
 
 // DSN returns the DSN a test's store opens: "" (the SQLite file in the
-// data folder) on SQLite, else a fresh PostgreSQL schema (FreshSchema).
+// data folder) on SQLite, else a PostgreSQL schema of the test's own: an
+// empty one from the pool (see pool.go) or, when the pool has none, a new
+// one (FreshSchema).
 func DSN(tb testing.TB) string {
 	tb.Helper()
 	if !Postgres() {
 		return ""
 	}
-	return FreshSchema(tb)
+	return pooledSchema(tb)
 }
 
 // FreshSchema creates a schema of its own on the server of
@@ -104,17 +106,7 @@ func DSN(tb testing.TB) string {
 func FreshSchema(tb testing.TB) string {
 	tb.Helper()
 	base := ServerURL(tb)
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "kt_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatalf("PostgreSQL at %s: %v", base, err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		tb.Fatalf("PostgreSQL at %s: create schema: %v", base, err)
-	}
+	schema := createSchema(tb, base)
 	tb.Cleanup(func() {
 		admin, err := sql.Open("pgx", base)
 		if err != nil {
@@ -127,6 +119,13 @@ func FreshSchema(tb testing.TB) string {
 		}
 	})
 	return WithSchema(tb, base, schema)
+}
+
+// newSchemaName returns a random schema name.
+func newSchemaName() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return "kt_" + hex.EncodeToString(b[:])
 }
 
 // WithSchema returns base with search_path set to schema.
