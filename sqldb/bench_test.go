@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/klachtdesk/klachtdesk"
+	"github.com/klachtdesk/klachtdesk/bench/gen"
 	"github.com/klachtdesk/klachtdesk/sqldb"
 )
 
@@ -96,4 +97,23 @@ func BenchmarkVerifyAudit(b *testing.B) {
 		}
 	}
 	b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkFindComplaintsFirstPage reads the register's first page (50,
+// no filter, newest first, with the total) from 2,000 generated
+// complaints (bench/gen).
+func BenchmarkFindComplaintsFirstPage(b *testing.B) {
+	db := MustOpenDB(b)
+	ctx := context.Background()
+	if _, err := gen.Generate(ctx, db, gen.Options{Count: 2000, Seed: 1, Batch: 200, End: testNow}); err != nil {
+		b.Fatal(err)
+	}
+	s := sqldb.NewComplaintService(db)
+	b.ResetTimer()
+	for b.Loop() {
+		page, total, err := s.FindComplaints(ctx, klachtdesk.ComplaintFilter{Limit: 50})
+		if err != nil || len(page) != 50 || total != 2000 {
+			b.Fatalf("FindComplaints = %d of %d, %v", len(page), total, err)
+		}
+	}
 }

@@ -8,6 +8,8 @@
 //	go run ./bench/import -mode attach     # every mail with a 200 KB attachment
 //	go run ./bench/import -mode bare       # the same rows by a bare SQL loop (sqldb.BareIntake)
 //	go run ./bench/import -mode bare -rows lean|minimal|tiny  # fewer rows: the floor below
+//	go run ./bench/import -mode batch -db postgres://…       # into PostgreSQL (a fresh or a generated store)
+//	go run ./bench/import -mode one -data DIR -seed 2         # into an existing (generated) SQLite store
 //
 // Results and the machine they ran on are in docs/benchmarks.md.
 package main
@@ -39,6 +41,9 @@ func main() {
 	mboxOut := flag.String("mbox", "", "write the generated mails to this mbox `file` and exit (to time `klachtdesk import` itself)")
 	syncMode := flag.String("sync", "FULL", "bare mode only: SQLite synchronous setting, FULL or NORMAL (what durability costs)")
 	rows := flag.String("rows", "full", "bare mode only: full (intake's rows on the store's schema), lean (the same rows on a schema with six fewer b-trees), minimal (raw, complaint, event, outbox row) or tiny (one 100-byte row)")
+	dsn := flag.String("db", "", "postgres:// URL of the store to import into (default: SQLite); it may hold complaints already")
+	data := flag.String("data", "", "data folder of the store to import into (default: a new temporary one)")
+	seed := flag.Uint64("seed", 1, "seed of the generated mails: a store that already took a seed's mails needs another")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -49,7 +54,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	if *mboxOut != "" {
-		opt := mailgen.Options{Seed: 1}
+		opt := mailgen.Options{Seed: *seed}
 		if *mode == "attach" {
 			opt.AttachmentShare, opt.AttachmentSize = 1, 200<<10
 		}
@@ -67,21 +72,36 @@ func main() {
 	if !slices.Contains([]string{"full", "lean", "minimal", "tiny"}, *rows) {
 		log.Fatalf("-rows must be full, lean, minimal or tiny, not %q", *rows)
 	}
-	if err := run(*mode, *n, *batch, *syncMode, *rows); err != nil {
+	if *dsn != "" && *mode == "bare" {
+		log.Fatal("-mode bare writes SQLite files only")
+	}
+	if err := run(*mode, *n, *batch, *syncMode, *rows, store{dsn: *dsn, data: *data, seed: *seed}); err != nil {
 		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
 }
 
-func run(mode string, n, batch int, syncMode, rows string) error {
+// store names the store to import into: the SQLite file in data, or the
+// PostgreSQL database dsn (with its blob store in data); a new temporary
+// data folder when data is empty.
+type store struct {
+	dsn, data string
+	seed      uint64
+}
+
+func run(mode string, n, batch int, syncMode, rows string, st store) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "klachtdesk-bench-import-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	data := filepath.Join(dir, "data")
+	if st.data != "" {
+		data = st.data
+	}
 
-	opt := mailgen.Options{Seed: 1}
+	opt := mailgen.Options{Seed: st.seed}
 	if mode == "attach" {
 		opt.AttachmentShare, opt.AttachmentSize = 1, 200<<10
 	}
@@ -96,7 +116,7 @@ func run(mode string, n, batch int, syncMode, rows string) error {
 		}
 	}
 
-	db := sqldb.NewDB(filepath.Join(dir, "data"), "")
+	db := sqldb.NewDB(data, st.dsn)
 	if err := db.Open(ctx); err != nil {
 		return err
 	}
@@ -149,6 +169,11 @@ func run(mode string, n, batch int, syncMode, rows string) error {
 	cpu := cpuTime() - cpu0
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	backend := "sqlite"
+	if st.dsn != "" {
+		backend = "postgres"
+	}
+	fmt.Printf("backend=%s start=%s end=%s ", backend, start.Format("15:04:05.000"), time.Now().Format("15:04:05.000"))
 	fmt.Printf("mode=%s mails=%d (%.1f MB, %d with attachment) time=%s rate=%.0f complaints/s cpu=%.0f µs/mail peak_rss=%d MB\n",
 		mode, n, float64(bytesTotal)/(1<<20), withAttachment, elapsed.Round(time.Millisecond),
 		float64(n)/elapsed.Seconds(), float64(cpu.Microseconds())/float64(n), ru.Maxrss/1024)
