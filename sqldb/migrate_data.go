@@ -906,7 +906,7 @@ func (c *DataCopy) copyBlobFiles(ctx context.Context, files []string, states map
 
 // copyBlobFile stores one blob file of the source on the target.
 func (c *DataCopy) copyBlobFile(ctx context.Context, sum string) error {
-	f, err := c.From.blobs.open(sum)
+	f, err := c.From.blobs.openLarge(ctx, nil, sum)
 	if err != nil {
 		return fmt.Errorf("migrate data: %w", err)
 	}
@@ -921,27 +921,11 @@ func (c *DataCopy) copyBlobFile(ctx context.Context, sum string) error {
 	return nil
 }
 
-// putBlobContent stores r's content on db, where db keeps blob contents:
-// the blob store's files on SQLite, the blobs table on PostgreSQL. It
-// returns the content's SHA-256 and size.
+// putBlobContent stores r's content on db where db keeps blob contents
+// (DB.putBlob: the file store on SQLite, chunks in the database on
+// PostgreSQL) and returns its SHA-256 and size.
 func (db *DB) putBlobContent(ctx context.Context, r io.Reader) (sum string, size int64, err error) {
-	if db.dialect == dialectSQLite {
-		return db.blobs.put(r)
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return "", 0, err
-	}
-	sum = sha256Hex(b)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return "", 0, err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, sqlInsertBlob, sum, int64(len(b)), b); err != nil {
-		return "", 0, err
-	}
-	return sum, int64(len(b)), tx.Commit()
+	return db.putBlob(ctx, r)
 }
 
 // resetSequences moves PostgreSQL's identity sequences past the copied

@@ -62,16 +62,13 @@ func main() {
 
 // Config is the configuration shared by every command.
 type Config struct {
-	DataDir string // data folder: the SQLite database and the blob store
-	DB      string // database URL; "" is SQLite in DataDir
-	// DBMaxConns bounds the PostgreSQL connection pool (0: sqldb's default).
-	DBMaxConns int
+	DataDir    string     // data folder: the SQLite database and the blob store
+	DB         string     // database URL; "" is SQLite in DataDir
+	DBMaxConns int        // PostgreSQL connections per process (0: sqldb's default)
 	LogFormat  string     // text or json
 	LogLevel   slog.Level // debug, info, warn or error
 	Addr       string     // serve: HOST:PORT to listen on
-	// MailConfig names the mail configuration file (IMAP mailboxes, SMTP
-	// server) of serve, fetch and deliver; "" is none.
-	MailConfig string
+	MailConfig string     // mail configuration file of serve, fetch and deliver; "" is none
 }
 
 // Main is the program: the parsed command and configuration, and the
@@ -315,8 +312,7 @@ func (m *Main) Run(ctx context.Context) error {
 // adapters.
 func (m *Main) wireApp() {
 	a := m.app
-	a.Stdin, a.Stdout, a.Stderr = m.Stdin, m.Stdout, m.Stderr
-	a.Logger = m.Logger
+	a.Stdin, a.Stdout, a.Stderr, a.Logger = m.Stdin, m.Stdout, m.Stderr, m.Logger
 	a.Server, a.Mail, a.Demo = server{m}, mailer{m}, cli.Demo{MaxCount: demo.MaxCount, Generate: m.runDemo}
 	a.MigrateData = func(ctx context.Context, from, to string, p func(string, int64, int64)) (cli.MigrateReport, error) {
 		return sqldb.MigrateData(ctx, from, to, p)
@@ -325,12 +321,9 @@ func (m *Main) wireApp() {
 	if m.DB == nil {
 		return
 	}
-	a.Now = func() time.Time { return m.DB.Now() }
-	a.Schema = m.DB
-	a.ComplaintService, a.UserService = m.ComplaintService, m.UserService
-	a.SettingsService, a.MessageService, a.AuditService = m.SettingsService, m.MessageService, m.AuditService
-	a.AddressStatus, a.QuarantineService, a.MessageReview = m.OutboxService, m.IntakeService, m.IntakeService
-	a.OutboxService = m.OutboxService
+	a.Now, a.Schema = func() time.Time { return m.DB.Now() }, m.DB
+	a.ComplaintService, a.UserService, a.SettingsService, a.MessageService, a.AuditService = m.ComplaintService, m.UserService, m.SettingsService, m.MessageService, m.AuditService
+	a.AddressStatus, a.QuarantineService, a.MessageReview, a.OutboxService = m.OutboxService, m.IntakeService, m.IntakeService, m.OutboxService
 }
 
 // Wait blocks until a started server stops: its context was cancelled (a
