@@ -2,9 +2,7 @@ package sqldb
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -1029,12 +1027,6 @@ func (c *DataCopy) verify(ctx context.Context, tables []*copyTable, counts map[s
 	}
 	report.Audit = audit
 	return report, nil
-}
-
-// sha256Hex is the hex SHA-256 of b.
-func sha256Hex(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // CopyOpenError is MigrateData's failure to open its source or its target.
