@@ -462,7 +462,7 @@ func (c *DataCopy) claimTarget(ctx context.Context, tables []*copyTable, identit
 		return states, true, nil
 	}
 	for _, n := range names {
-		if !slices.Contains(copyTables, n) {
+		if !slices.Contains(copyTables, n) && !slices.Contains(postgresBlobTables, n) {
 			return nil, false, refuse(CopyRefusedForeign, "the target is not empty: it holds a table %s that is not Klachtdesk's", n)
 		}
 	}
@@ -1131,3 +1131,7 @@ func (r *CopyReport) InstantsTruncated() int64 { return r.TruncatedInstants }
 
 // WasResumed reports whether the copy went on from an interrupted one.
 func (r *CopyReport) WasResumed() bool { return r.Resumed }
+
+// postgresBlobTables are Klachtdesk's tables that only PostgreSQL has (the
+// large contents, blob_postgres.go): a target holds them, a source not.
+var postgresBlobTables = []string{"large_blobs", "large_blob_chunks"}

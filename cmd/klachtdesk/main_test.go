@@ -291,7 +291,7 @@ func TestBadConfiguration(t *testing.T) {
 		{"bad log format", nil, []string{"migrate", "--data", tmp, "--log-format", "xml"}, 2, []string{"log format must be text or json"}},
 		{"bad log level in the environment", map[string]string{"KLACHTDESK_LOG_LEVEL": "loud"}, []string{"migrate", "--data", tmp}, 2, []string{"KLACHTDESK_LOG_LEVEL"}},
 		{"bad address", nil, []string{"serve", "--data", tmp, "--addr", "nonsense"}, 1, []string{"cannot listen on nonsense"}},
-		{"postgres", nil, []string{"migrate", "--data", tmp, "--db", "postgres://u:secret@db/klachtdesk"}, 1, []string{"PostgreSQL support is not built yet"}},
+		{"postgres", nil, []string{"migrate", "--data", tmp, "--db", "postgres://u:secret@db/klachtdesk"}, 1, []string{"cannot open the database", "the host db is not known"}},
 		{"both DB and DB_FILE", map[string]string{"KLACHTDESK_DB": "x", "KLACHTDESK_DB_FILE": file}, []string{"migrate", "--data", tmp}, 2, []string{"not both"}},
 		{"extra argument", nil, []string{"migrate", "--data", tmp, "now"}, 2, []string{"takes no arguments"}},
 	}
@@ -341,7 +341,7 @@ func TestEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := run(t, map[string]string{"KLACHTDESK_DB_FILE": secret}, "", "migrate", "--data", tmp)
-	checkOneLine(t, r, 1, "PostgreSQL support is not built yet")
+	checkOneLine(t, r, 1, "the host db is not known")
 	if strings.Contains(r.stderr, "secret") {
 		t.Errorf("the database password leaks: %q", r.stderr)
 	}
